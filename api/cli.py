@@ -1,0 +1,176 @@
+"""The `hustings` command line: ingest, remove, status, search and serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.settings import Settings
+from corpus.store import StoreError
+from index.build import IngestReport, ingest, remove
+from index.embed import Embedder
+from index.generation import IndexOutOfDate
+from index.hybrid import PassageIndex
+from index.status import describe_store
+
+T = TypeVar("T")
+app = typer.Typer(help="hustings: answers about elections from coverage and official results.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Store folder [env HUSTINGS_DATA_DIR, default var/]")]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"data_dir": data_dir}) if data_dir else settings
+
+
+def _embedder(settings: Settings) -> Embedder:
+    with err.status("loading the embedding model…"):
+        return Embedder.load(settings.model_cache, backend=settings.embed_backend)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[object]:
+    """A progress bar on a terminal; nothing when output goes to a file or pipe."""
+    if not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
+
+        yield update
+
+
+def _print_report(report: IngestReport) -> None:
+    for problem in report.problems:
+        style = "red" if problem.skipped else "yellow"
+        err.print(f"[{style}]{'skipped' if problem.skipped else 'note'}[/] {problem}", highlight=False)
+    out.print(
+        f"articles: {report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
+        f"{report.removed} removed, {report.failed} failed; passages: {report.passages_written} written, "
+        f"{report.passages_embedded} embedded, {report.passages_total} in the index; {report.seconds:.1f} s",
+        highlight=False,
+    )
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (txt, md, html, jsonl)")],
+    data_dir: DataDir = None,
+) -> None:
+    """Add new and changed articles to the store and index; unchanged ones cost nothing."""
+    settings = _settings(data_dir)
+    embedder = _embedder(settings)
+    with _progress_bar() as update:
+        report = _guard(lambda: ingest(paths, settings.data_dir, embedder, progress=update))  # type: ignore[arg-type]
+    _print_report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("remove")
+def remove_command(
+    article_ids: Annotated[list[str], typer.Argument(help="Ids of articles to delete")], data_dir: DataDir = None
+) -> None:
+    """Delete articles and their passages from the store and index."""
+    settings = _settings(data_dir)
+    report = _guard(lambda: remove(article_ids, settings.data_dir, _embedder(settings)))
+    _print_report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("status")
+def status_command(data_dir: DataDir = None) -> None:
+    """What the store holds and whether its index is up to date."""
+    settings = _settings(data_dir)
+    status = _guard(lambda: describe_store(settings.data_dir))
+    for name, value in status.items():
+        out.print(f"{name:>12}: {value}", highlight=False)
+    if status.get("index") != "up to date":
+        raise typer.Exit(1)
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="What to look for")],
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many passages")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Print the passages that best match QUERY, with scores and article ids."""
+    settings = _settings(data_dir)
+    embedder = _embedder(settings)
+    index = _guard(lambda: PassageIndex.open(settings.data_dir, embedder))
+    started = time.perf_counter()
+    hits = index.search(query, k)
+    elapsed = (time.perf_counter() - started) * 1000
+    if as_json:
+        rows = [
+            {"passage_id": h.stored.passage.id, "article_id": h.stored.passage.article_id, "title": h.stored.title,
+             "published": h.stored.published.isoformat() if h.stored.published else None,
+             "start": h.stored.passage.start, "end": h.stored.passage.end, "text": h.stored.passage.text,
+             "score": h.score, "dense_score": h.dense_score, "bm25_score": h.lexical_score}
+            for h in hits
+        ]
+        print(json.dumps({"query": query, "hits": rows, "timings_ms": {"total": elapsed}}, ensure_ascii=False))
+        return
+    for rank, hit in enumerate(hits, start=1):
+        passage, published = hit.stored.passage, hit.stored.published
+        cosine = f"{hit.dense_score:.3f}" if hit.dense_score is not None else "-"
+        bm25 = f"{hit.lexical_score:.2f}" if hit.lexical_score is not None else "-"
+        out.print(f"[bold]{rank}.[/] score {hit.score:.4f}  cosine {cosine}  bm25 {bm25}  "
+                  f"[cyan]{passage.id}[/] (chars {passage.start}-{passage.end})", highlight=False)
+        out.print(f"   [italic]{hit.stored.title}[/] · {published or 'undated'}", highlight=False)
+        out.print("   " + " ".join(passage.text.split()), highlight=False, soft_wrap=True)
+    err.print(f"{len(hits)} of {len(index)} passages in {elapsed:.1f} ms")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Address to listen on [env HUSTINGS_HOST]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [env HUSTINGS_PORT]")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the HTTP API (and, later, the chat page)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(data_dir)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run a command's work; a known failure prints its message and exits 2 instead of a traceback."""
+    try:
+        return action()
+    except (StoreError, IndexOutOfDate) as error:
+        err.print(f"[red]error:[/] {error}", highlight=False)
+        raise typer.Exit(2) from error
+
+
+def main() -> None:
+    """Entry point of the `hustings` console script."""
+    app(prog_name="hustings")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

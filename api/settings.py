@@ -1,0 +1,26 @@
+"""Settings: the one place the environment is read (prefix HUSTINGS_, or a .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; library code receives these values as plain arguments."""
+
+    model_config = SettingsConfigDict(env_prefix="HUSTINGS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("var")
+    model_cache: Path = Path.home() / ".cache" / "hustings" / "models"
+    embed_backend: Literal["onnx", "torch"] = "onnx"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @field_validator("data_dir", "model_cache")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return Path(value).expanduser()

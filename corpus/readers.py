@@ -1,0 +1,214 @@
+"""Read articles from txt, md (YAML front matter), html and jsonl files, with manifest.jsonl metadata.
+
+Every problem is reported as a `ReadProblem` naming the file (and line), and reading goes on with the
+rest: one bad file never costs the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import trafilatura
+import yaml
+
+from corpus.chunk import split_sentences
+from corpus.records import Article, ReadProblem
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
+MANIFEST_NAME = "manifest.jsonl"
+# Folder walks skip a folder's own paperwork; name such a file explicitly to ingest it.
+PAPERWORK_STEMS = {"readme", "license", "licence", "changelog", "source", "facts"}
+SNIFF_BYTES = 8192
+TITLE_MAX_CHARS = 120
+KNOWN_FIELDS = {"id", "file", "title", "published", "date", "source", "url", "text"}
+
+Read = Article | ReadProblem
+
+
+def read_articles(paths: Iterable[Path]) -> Iterator[Read]:
+    """Yield every article under `paths` (files or folders), and a ReadProblem for each bad input."""
+    for path in paths:
+        if path.is_dir():
+            yield from _read_folder(path)
+        elif path.is_file():
+            manifest, problems = _read_manifest(path.parent / MANIFEST_NAME)
+            yield from problems
+            yield from _read_file(path, manifest.get(path.name, {}))
+        else:
+            yield ReadProblem(path, "no such file or folder")
+
+
+def _read_folder(folder: Path) -> Iterator[Read]:
+    manifest, problems = _read_manifest(folder / MANIFEST_NAME)
+    yield from problems
+    if manifest:
+        # A manifest lists its folder's articles: files it does not name are not articles.
+        for name, meta in manifest.items():
+            yield from _read_file(folder / name, meta)
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES and path.name != MANIFEST_NAME:
+            if path.stem.lower() not in PAPERWORK_STEMS:
+                yield from _read_file(path, {})
+
+
+def _read_manifest(path: Path) -> tuple[dict[str, dict[str, Any]], list[ReadProblem]]:
+    """Map file name -> metadata from a manifest.jsonl, if there is one."""
+    if not path.is_file():
+        return {}, []
+    entries: dict[str, dict[str, Any]] = {}
+    problems: list[ReadProblem] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(ReadProblem(path, f"not valid JSON ({error.msg})", line=number))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("file"), str):
+            problems.append(ReadProblem(path, 'each line needs a "file" field naming an article', line=number))
+            continue
+        entries[record["file"]] = record
+    return entries, problems
+
+
+def _read_file(path: Path, meta: dict[str, Any]) -> Iterator[Read]:
+    if not path.is_file():
+        yield ReadProblem(path, "listed in the manifest but missing")
+        return
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        yield ReadProblem(path, f"unsupported file type {suffix or '(none)'}: use {', '.join(sorted(ARTICLE_SUFFIXES))}")
+        return
+    text, problem = decode_file(path)
+    if problem is not None:
+        yield problem
+    if text is None:
+        return
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, text)
+    elif suffix in {".md", ".markdown"}:
+        yield from _read_markdown(path, text, meta)
+    elif suffix in {".html", ".htm"}:
+        yield from _read_html(path, text, meta)
+    else:
+        yield from _make_article(path, text, meta)
+
+
+def decode_file(path: Path) -> tuple[str | None, ReadProblem | None]:
+    """Decode a file as UTF-8, falling back to cp1252 then latin-1; empty and binary files give None."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        return None, ReadProblem(path, "empty file, skipped")
+    if b"\x00" in raw[:SNIFF_BYTES]:
+        return None, ReadProblem(path, "binary file (NUL bytes), skipped")
+    try:
+        return _normalise_newlines(raw.decode("utf-8-sig")), None
+    except UnicodeDecodeError as error:
+        bad_at = error.start
+    for fallback in ("cp1252", "latin-1"):
+        try:
+            text = raw.decode(fallback)
+        except UnicodeDecodeError:
+            continue
+        note = f"not valid UTF-8 (byte 0x{raw[bad_at]:02x} at offset {bad_at}); decoded as {fallback}"
+        return _normalise_newlines(text), ReadProblem(path, note, skipped=False)
+    raise AssertionError("latin-1 decodes any byte string")  # pragma: no cover
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_markdown(path: Path, text: str, meta: dict[str, Any]) -> Iterator[Read]:
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        yield ReadProblem(path, f"front matter is not valid YAML ({error}), skipped", line=line)
+        return
+    yield from _make_article(path, post.content, {**post.metadata, **meta})
+
+
+def _read_html(path: Path, html: str, meta: dict[str, Any]) -> Iterator[Read]:
+    text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=False)
+    if not text or not text.strip():
+        yield ReadProblem(path, "no article text found in the HTML, skipped")
+        return
+    found = trafilatura.extract_metadata(html)
+    page = {"title": found.title, "published": found.date, "url": found.url, "source": found.sitename}
+    yield from _make_article(path, text, {**{k: v for k, v in page.items() if v}, **meta})
+
+
+def _read_jsonl(path: Path, text: str) -> Iterator[Read]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield ReadProblem(path, f"not valid JSON ({error.msg}), line skipped", line=number)
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+            yield ReadProblem(path, 'needs an object with a non-empty "text" field, line skipped', line=number)
+            continue
+        record.setdefault("id", f"{path.stem}-{number}")
+        yield from _make_article(path, record["text"], record, line=number)
+
+
+def _make_article(path: Path, text: str, meta: dict[str, Any], line: int | None = None) -> Iterator[Read]:
+    text = text.strip()
+    if not text:
+        yield ReadProblem(path, "no text after the metadata, skipped", line=line)
+        return
+    published, bad_date = _parse_date(meta.get("published", meta.get("date")))
+    if bad_date:
+        yield ReadProblem(path, f"published {bad_date!r} is not a date; stored as unknown", line=line, skipped=False)
+    extra = {k: str(v) for k, v in meta.items() if k not in KNOWN_FIELDS and v is not None}
+    yield Article(
+        id=str(meta.get("id") or path.stem),
+        title=str(meta.get("title") or guess_title(text)),
+        text=text,
+        published=published,
+        source=_optional_str(meta.get("source")),
+        url=_optional_str(meta.get("url")),
+        path=str(path.resolve()) + (f":{line}" if line is not None else ""),
+        meta=extra,
+    )
+
+
+def guess_title(text: str) -> str:
+    """A headline-style first line, else the first sentence, shortened to fit a citation."""
+    first_line, _, rest = text.partition("\n")
+    if rest.startswith("\n") and len(first_line) <= TITLE_MAX_CHARS:
+        return first_line.strip()
+    start, end = split_sentences(text)[0]
+    sentence = " ".join(text[start:end].split())
+    if len(sentence) <= TITLE_MAX_CHARS:
+        return sentence
+    return sentence[: TITLE_MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _parse_date(value: Any) -> tuple[date | None, str | None]:
+    """Return (date, None), or (None, the bad value) when it is not a date."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    try:
+        return date.fromisoformat(str(value).strip()[:10]), None
+    except ValueError:
+        return None, str(value)
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None

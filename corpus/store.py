@@ -1,0 +1,235 @@
+"""The one place DuckDB is opened: coverage tables, index state, schema in `schema.sql`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from corpus.records import Article, Passage
+
+STORE_FILE = "hustings.duckdb"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used as asked."""
+
+
+class StoreMissing(StoreError):
+    """There is no store in the data directory yet."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store open for writing."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPassage:
+    """A passage as stored, with the integer key the indexes use and its article's citation fields."""
+
+    key: int
+    passage: Passage
+    title: str
+    published: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """Which index generation matches the stored passages."""
+
+    checksum: str
+    model: str
+    dimension: int
+    passages: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What re-ingest needs to know about an article already in the store."""
+
+    id: str
+    path: str | None
+    content_hash: str
+
+
+class Store:
+    """A DuckDB file of coverage (and results); open read-only to answer, writable to ingest."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.connection = connection
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, data_dir: Path, read_only: bool = False) -> Store:
+        """Open (and when writable, create) the store in `data_dir`."""
+        path = Path(data_dir) / STORE_FILE
+        if read_only and not path.exists():
+            raise StoreMissing(f"no store at {path}: run `hustings ingest` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise StoreBusy(
+                    f"{path} is open in another process (a running `hustings serve` or ingest?): "
+                    "stop it and try again"
+                ) from error
+            raise StoreError(f"cannot open {path}: {error}") from error
+        if not read_only:
+            connection.execute(resources.files("corpus").joinpath("schema.sql").read_text(encoding="utf-8"))
+        return cls(connection, path, read_only)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all."""
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    # ------------------------------------------------------------------ articles
+
+    def stored_articles(self) -> dict[str, StoredArticle]:
+        """Every stored article's id, source path and content hash."""
+        rows = self.connection.execute("SELECT id, path, content_hash FROM articles").fetchall()
+        return {row[0]: StoredArticle(*row) for row in rows}
+
+    def write_articles(self, articles: Sequence[Article]) -> None:
+        """Insert articles, replacing any stored under the same id."""
+        if not articles:
+            return
+        columns = {
+            "id": [a.id for a in articles],
+            "title": [a.title for a in articles],
+            "published": [a.published for a in articles],
+            "source": [a.source for a in articles],
+            "url": [a.url for a in articles],
+            "path": [a.path for a in articles],
+            "meta": [json.dumps(a.meta, ensure_ascii=False) for a in articles],
+            "text": [a.text for a in articles],
+            "content_hash": [a.content_hash for a in articles],
+        }
+        names = ", ".join(columns)
+        unnests = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+        self.connection.execute(f"INSERT OR REPLACE INTO articles ({names}) SELECT {unnests}", list(columns.values()))
+
+    def delete_articles(self, article_ids: Iterable[str]) -> int:
+        """Delete articles and their passages; returns how many articles went."""
+        ids = list(article_ids)
+        if not ids:
+            return 0
+        self.delete_passages(ids)
+        row = self.connection.execute("DELETE FROM articles WHERE list_contains($1, id) RETURNING id", [ids])
+        return len(row.fetchall())
+
+    # ------------------------------------------------------------------ passages
+
+    def delete_passages(self, article_ids: Sequence[str]) -> None:
+        """Delete the passages of these articles."""
+        if article_ids:
+            self.connection.execute("DELETE FROM passages WHERE list_contains($1, article_id)", [list(article_ids)])
+
+    def insert_passages(self, passages: Sequence[Passage]) -> list[int]:
+        """Insert passages; returns their new keys in the same order."""
+        if not passages:
+            return []
+        columns = [
+            [p.id for p in passages],
+            [p.article_id for p in passages],
+            [p.ordinal for p in passages],
+            [p.start for p in passages],
+            [p.end for p in passages],
+            [p.text for p in passages],
+            [p.text_hash for p in passages],
+        ]
+        rows = self.connection.execute(
+            "INSERT INTO passages (id, article_id, ordinal, start_char, end_char, text, text_hash) "
+            "SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7) "
+            "RETURNING id, key",
+            columns,
+        ).fetchall()
+        key_of = dict(rows)
+        return [key_of[p.id] for p in passages]
+
+    def passage_keys_of(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Text hash -> key of the stored passages of these articles."""
+        if not article_ids:
+            return {}
+        rows = self.connection.execute(
+            "SELECT text_hash, key FROM passages WHERE list_contains($1, article_id)", [list(article_ids)]
+        ).fetchall()
+        return dict(rows)
+
+    def passage_keys(self) -> tuple[np.ndarray, list[str]]:
+        """All passage keys in key order, with their text hashes."""
+        rows = self.connection.execute("SELECT key, text_hash FROM passages ORDER BY key").fetchnumpy()
+        return rows["key"].astype(np.int64), [str(h) for h in rows["text_hash"]]
+
+    def passage_texts(self, keys: Sequence[int]) -> list[str]:
+        """Texts of the passages with these keys, in the order given."""
+        rows = self.connection.execute(
+            "SELECT key, text FROM passages SEMI JOIN (SELECT unnest($1) AS key) wanted USING (key)",
+            [list(map(int, keys))],
+        ).fetchall()
+        text_of = dict(rows)
+        return [text_of[int(k)] for k in keys]
+
+    def passages_by_keys(self, keys: Sequence[int]) -> list[StoredPassage]:
+        """Passages with their article's title and date, in the order of `keys` (missing keys dropped)."""
+        if not len(keys):
+            return []
+        rows = self.connection.execute(
+            "SELECT p.key, p.article_id, p.ordinal, p.start_char, p.end_char, p.text, a.title, a.published "
+            "FROM passages p JOIN articles a ON a.id = p.article_id WHERE list_contains($1, p.key)",
+            [list(map(int, keys))],
+        ).fetchall()
+        found = {row[0]: StoredPassage(row[0], Passage(*row[1:6]), row[6], row[7]) for row in rows}
+        return [found[int(k)] for k in keys if int(k) in found]
+
+    def article_text(self, article_id: str) -> str | None:
+        """The full text of one article, or None."""
+        row = self.connection.execute("SELECT text FROM articles WHERE id = $1", [article_id]).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------ index state
+
+    def index_state(self) -> IndexState | None:
+        """The index generation the passages were last committed with, if any."""
+        row = self.connection.execute("SELECT checksum, model, dimension, passages FROM index_state").fetchone()
+        return IndexState(*row) if row else None
+
+    def set_index_state(self, state: IndexState) -> None:
+        """Record the index generation that matches the passages (call inside the same transaction)."""
+        self.connection.execute(
+            "INSERT OR REPLACE INTO index_state (singleton, checksum, model, dimension, passages, built_at) "
+            "VALUES (true, $1, $2, $3, $4, current_timestamp)",
+            [state.checksum, state.model, state.dimension, state.passages],
+        )
+
+    def coverage_counts(self) -> dict[str, int]:
+        """How many articles and passages are stored."""
+        articles, passages = self.connection.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM passages)"
+        ).fetchone() or (0, 0)
+        return {"articles": int(articles), "passages": int(passages)}

@@ -1,0 +1,201 @@
+"""Ingest: read articles, chunk what is new or changed, embed it, and commit store and index together."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from corpus.chunk import chunk_article
+from corpus.readers import read_articles
+from corpus.records import Article, ReadProblem, hash_text
+from corpus.store import IndexState, Store
+from index.embed import TextEmbedder
+from index.generation import (
+    IndexOutOfDate,
+    checksum_passages,
+    load_generation,
+    prune_generations,
+    write_generation,
+)
+
+Progress = Callable[[str, int, int], None]
+EMBED_CHUNK = 256  # passages per progress step
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What an ingest did, for the command line's summary."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: int = 0
+    passages_written: int = 0
+    passages_embedded: int = 0
+    passages_total: int = 0
+    seconds: float = 0.0
+    problems: list[ReadProblem] = field(default_factory=list)
+
+
+def ingest(
+    paths: Iterable[Path], data_dir: Path, embedder: TextEmbedder, progress: Progress | None = None
+) -> IngestReport:
+    """Bring the store and its index up to date with the articles under `paths`.
+
+    Args:
+        paths: article files and folders.
+        data_dir: where the store and index live.
+        embedder: the model passages are embedded with.
+        progress: called as (stage, done, total) while reading and embedding.
+
+    Returns:
+        Counts of new, changed, unchanged and failed articles, passages, and every problem met.
+    """
+    started = time.perf_counter()
+    articles, problems = _read(paths, progress)
+    with Store.open(data_dir) as store:
+        stored = store.stored_articles()
+        for article in articles:
+            previous = stored.get(article.id)
+            if previous and previous.path and article.path and previous.path != article.path:
+                note = f"replaces article {article.id!r} read before from {previous.path}"
+                problems.append(ReadProblem(Path(article.path), note, skipped=False))
+        fresh = [a for a in articles if a.id not in stored]
+        changed = [a for a in articles if a.id in stored and stored[a.id].content_hash != a.content_hash]
+        embedded, written, total = _commit(store, data_dir, embedder, fresh + changed, [], progress)
+    return IngestReport(
+        new=len(fresh),
+        changed=len(changed),
+        unchanged=len(articles) - len(fresh) - len(changed),
+        failed=sum(p.skipped for p in problems),
+        passages_written=written,
+        passages_embedded=embedded,
+        passages_total=total,
+        seconds=time.perf_counter() - started,
+        problems=problems,
+    )
+
+
+def remove(article_ids: Sequence[str], data_dir: Path, embedder: TextEmbedder) -> IngestReport:
+    """Delete articles (and their passages) from the store and the index."""
+    started = time.perf_counter()
+    with Store.open(data_dir) as store:
+        known = [i for i in article_ids if i in store.stored_articles()]
+        missing = [ReadProblem(Path(i), "no article with this id in the store") for i in article_ids if i not in known]
+        _, _, total = _commit(store, data_dir, embedder, [], known, None)
+    return IngestReport(removed=len(known), failed=len(missing), passages_total=total,
+                        seconds=time.perf_counter() - started, problems=missing)
+
+
+def _read(paths: Iterable[Path], progress: Progress | None) -> tuple[list[Article], list[ReadProblem]]:
+    """Read every input; a second article with an id already read in this run is renamed, not lost."""
+    articles: dict[str, Article] = {}
+    problems: list[ReadProblem] = []
+    for item in read_articles(paths):
+        if isinstance(item, ReadProblem):
+            problems.append(item)
+            continue
+        if item.id in articles:
+            renamed = _unique_id(item, articles)
+            note = f"id {item.id!r} is already used by {articles[item.id].path}; stored as {renamed!r}"
+            problems.append(ReadProblem(Path(item.path or item.id), note, skipped=False))
+            item = replace(item, id=renamed)
+        articles[item.id] = item
+        if progress:
+            progress("reading", len(articles), 0)
+    return list(articles.values()), problems
+
+
+def _unique_id(article: Article, taken: dict[str, Article]) -> str:
+    folder = Path((article.path or "").split(":")[0]).parent.name or "article"
+    candidate, n = f"{folder}-{article.id}", 2
+    while candidate in taken:
+        candidate, n = f"{folder}-{article.id}-{n}", n + 1
+    return candidate
+
+
+def _commit(
+    store: Store,
+    data_dir: Path,
+    embedder: TextEmbedder,
+    upserts: Sequence[Article],
+    deletions: Sequence[str],
+    progress: Progress | None,
+) -> tuple[int, int, int]:
+    """Write articles and passages, build the matching index generation, commit.
+
+    Embedding happens before the transaction, so the store is locked only for the quick writes.
+    Passages whose text is unchanged keep their vectors; a missing or damaged index is rebuilt by
+    re-embedding what it lacks. Returns (passages embedded, passages written, passages in total).
+    """
+    current = _current_vectors(store, data_dir, embedder.name)
+    if current is not None and not upserts and not deletions:
+        return 0, 0, len(current.keys)  # the store and its index already agree
+    new_passages = [p for article in upserts for p in chunk_article(article, count_tokens=embedder.count_tokens)]
+    vector_of_text: dict[str, np.ndarray] = {}
+    if current is not None:
+        old_keys = store.passage_keys_of([a.id for a in upserts])
+        vector_of_text = {h: current[k] for h, k in old_keys.items() if k in current}
+    to_embed = sorted({p.text for p in new_passages if p.text_hash not in vector_of_text}, key=len)
+    vector_of_text.update(zip(map(hash_text, to_embed), _embed_in_steps(embedder, to_embed, progress), strict=True))
+
+    with store.transaction():
+        store.write_articles(upserts)
+        store.delete_articles(deletions)
+        store.delete_passages([a.id for a in upserts])
+        new_keys = store.insert_passages(new_passages)
+        keys, text_hashes = store.passage_keys()
+        vector_of_key = {k: vector_of_text[p.text_hash] for k, p in zip(new_keys, new_passages, strict=True)}
+        lacking = [k for k in keys.tolist() if k not in vector_of_key and (current is None or k not in current)]
+        vector_of_key.update(zip(lacking, _embed_in_steps(embedder, store.passage_texts(lacking), progress), strict=True))
+        vectors = np.zeros((len(keys), embedder.dimension), dtype=np.float32)
+        for row, key in enumerate(keys.tolist()):
+            vectors[row] = vector_of_key[key] if key in vector_of_key else current[key]  # type: ignore[index]
+        checksum = checksum_passages(embedder.name, keys, text_hashes)
+        state = IndexState(checksum, embedder.name, embedder.dimension, len(keys))
+        if progress:
+            progress("indexing", len(keys), len(keys))
+        write_generation(data_dir, state, keys, vectors, store.passage_texts(keys.tolist()))
+        store.set_index_state(state)
+    prune_generations(data_dir, keep=state.checksum)
+    return len(to_embed) + len(lacking), len(new_passages), len(keys)
+
+
+class _VectorsByKey:
+    """A generation's vectors, looked up by passage key (keys are sorted)."""
+
+    def __init__(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        self.keys = keys
+        self.vectors = vectors
+
+    def _row(self, key: int) -> int:
+        row = int(np.searchsorted(self.keys, key))
+        return row if row < len(self.keys) and int(self.keys[row]) == key else -1
+
+    def __contains__(self, key: int) -> bool:
+        return self._row(key) >= 0
+
+    def __getitem__(self, key: int) -> np.ndarray:
+        return np.asarray(self.vectors[self._row(key)])
+
+
+def _current_vectors(store: Store, data_dir: Path, model: str) -> _VectorsByKey | None:
+    try:
+        generation = load_generation(data_dir, store, model)
+    except IndexOutOfDate:
+        return None
+    return _VectorsByKey(generation.keys, generation.vectors)
+
+
+def _embed_in_steps(embedder: TextEmbedder, texts: Sequence[str], progress: Progress | None) -> list[np.ndarray]:
+    vectors: list[np.ndarray] = []
+    for start in range(0, len(texts), EMBED_CHUNK):
+        vectors.extend(embedder.embed(texts[start : start + EMBED_CHUNK]))
+        if progress:
+            progress("embedding", len(vectors), len(texts))
+    return vectors

@@ -1,0 +1,122 @@
+"""Index generations on disk: one folder per consistent set of passages, swapped in atomically.
+
+A generation folder `<data_dir>/index/<checksum>/` holds the passage keys, their vectors, the FAISS
+and BM25 indexes and a manifest. It is written under a scratch name and renamed whole, *before* the
+DuckDB transaction that records its checksum commits: a crash at any point leaves the store pointing
+at a complete generation, the old one or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.store import IndexState, Store
+from index.dense import DenseIndex
+from index.lexical import LexicalIndex
+
+INDEX_DIR = "index"
+MANIFEST = "manifest.json"
+
+
+class IndexOutOfDate(Exception):
+    """The index files do not match the passages in the store."""
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """A loaded generation: position i in both indexes is passage `keys[i]`."""
+
+    folder: Path
+    state: IndexState
+    keys: np.ndarray
+    vectors: np.ndarray
+    dense: DenseIndex
+    lexical: LexicalIndex
+
+
+def checksum_passages(model: str, keys: np.ndarray, text_hashes: Sequence[str]) -> str:
+    """A fingerprint of the model and every (key, text hash) pair, in key order."""
+    digest = hashlib.sha256(model.encode("utf-8"))
+    for key, text_hash in zip(keys.tolist(), text_hashes, strict=True):
+        digest.update(f"\n{key}:{text_hash}".encode())
+    return digest.hexdigest()
+
+
+def write_generation(
+    data_dir: Path, state: IndexState, keys: np.ndarray, vectors: np.ndarray, texts: Sequence[str]
+) -> Path:
+    """Build and write a complete generation folder; returns it (already in place if it existed)."""
+    root = Path(data_dir) / INDEX_DIR
+    folder = root / state.checksum
+    if folder.exists():
+        return folder
+    root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+    try:
+        np.save(scratch / "keys.npy", keys.astype(np.int64))
+        np.save(scratch / "vectors.npy", vectors.astype(np.float32))
+        DenseIndex.build(vectors).save(scratch)
+        LexicalIndex.build(texts).save(scratch)
+        (scratch / MANIFEST).write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
+        _fsync_tree(scratch)
+        scratch.rename(folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return folder
+
+
+def load_generation(data_dir: Path, store: Store, model: str) -> Generation:
+    """Load the generation the store points at, after checking it matches the stored passages.
+
+    Raises:
+        IndexOutOfDate: no generation recorded, its folder missing or damaged, or built from other
+            passages or another model. The message says to run `hustings ingest`.
+    """
+    fix = f"run `hustings ingest` to rebuild the index of {store.path}"
+    state = store.index_state()
+    if state is None:
+        raise IndexOutOfDate(f"no index has been built for {store.path}: {fix}")
+    if state.model != model:
+        raise IndexOutOfDate(f"the index was built with {state.model}, not {model}: {fix}")
+    keys, text_hashes = store.passage_keys()
+    if checksum_passages(model, keys, text_hashes) != state.checksum:
+        raise IndexOutOfDate(f"the passages in {store.path} changed since the index was built: {fix}")
+    folder = Path(data_dir) / INDEX_DIR / state.checksum
+    try:
+        on_disk = IndexState(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
+        stored_keys = np.load(folder / "keys.npy")
+        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        dense = DenseIndex.load(folder)
+        lexical = LexicalIndex.load(folder, size=len(stored_keys))
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        raise IndexOutOfDate(f"index files in {folder} are missing or damaged ({error}): {fix}") from error
+    if on_disk != state or not np.array_equal(stored_keys, keys) or len(dense) != len(keys):
+        raise IndexOutOfDate(f"index files in {folder} do not match the passages: {fix}")
+    return Generation(folder, state, stored_keys, vectors, dense, lexical)
+
+
+def prune_generations(data_dir: Path, keep: str) -> None:
+    """Remove every generation folder (and abandoned scratch folder) but `keep`."""
+    root = Path(data_dir) / INDEX_DIR
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.name != keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush the files to disk before the rename makes them visible."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())

@@ -1,0 +1,92 @@
+"""Hybrid search: dense (FAISS) and lexical (BM25) candidates fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.store import Store, StoredPassage
+from index.embed import TextEmbedder
+from index.generation import Generation, load_generation
+
+RRF_K = 60  # the usual constant: damps the head of each list so neither retriever dominates
+MIN_CANDIDATES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A passage found for a query, with the fused score and each retriever's own score and rank."""
+
+    stored: StoredPassage
+    score: float
+    dense_score: float | None
+    dense_rank: int | None
+    lexical_score: float | None
+    lexical_rank: int | None
+
+
+class PassageIndex:
+    """The searchable coverage: a read-only store, its index generation and the embedder."""
+
+    def __init__(self, store: Store, generation: Generation, embedder: TextEmbedder) -> None:
+        self.store = store
+        self.generation = generation
+        self.embedder = embedder
+
+    @classmethod
+    def open(cls, data_dir: Path, embedder: TextEmbedder) -> PassageIndex:
+        """Open the store read-only and load its index; raises IndexOutOfDate if they disagree."""
+        store = Store.open(data_dir, read_only=True)
+        try:
+            return cls(store, load_generation(data_dir, store, embedder.name), embedder)
+        except Exception:
+            store.close()
+            raise
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()
+
+    def __len__(self) -> int:
+        return len(self.generation.keys)
+
+    def search(self, query: str, k: int = 5) -> list[SearchHit]:
+        """The `k` best passages for `query`.
+
+        Args:
+            query: free text; it is embedded and tokenised, never interpreted.
+            k: how many passages to return.
+
+        Returns:
+            Hits, best first, fused by reciprocal rank over the dense and BM25 candidate lists.
+        """
+        if k <= 0 or not query.strip():
+            return []
+        depth = max(MIN_CANDIDATES, 4 * k)
+        vector = self.embedder.embed([query])[0]
+        fused: dict[int, float] = {}
+        dense = _rank(fused, *self.generation.dense.search(vector, depth))
+        lexical = _rank(fused, *self.generation.lexical.search(query, depth))
+        best = sorted(fused, key=lambda p: fused[p], reverse=True)[:k]
+        stored = {s.key: s for s in self.store.passages_by_keys([int(self.generation.keys[p]) for p in best])}
+        hits = []
+        for position in best:
+            key = int(self.generation.keys[position])
+            if key in stored:
+                d_score, d_rank = dense.get(position, (None, None))
+                l_score, l_rank = lexical.get(position, (None, None))
+                hits.append(SearchHit(stored[key], fused[position], d_score, d_rank, l_score, l_rank))
+        return hits
+
+
+def _rank(
+    fused: dict[int, float], positions: np.ndarray, scores: np.ndarray
+) -> dict[int, tuple[float | None, int | None]]:
+    """Add one retriever's reciprocal-rank votes to `fused`; returns position -> (score, rank)."""
+    ranked: dict[int, tuple[float | None, int | None]] = {}
+    for rank, (position, score) in enumerate(zip(positions.tolist(), scores.tolist(), strict=True), start=1):
+        ranked[position] = (score, rank)
+        fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank)
+    return ranked

@@ -1,0 +1,64 @@
+"""Lexical retrieval: BM25 (bm25s) over stemmed, stop-worded passage text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+FOLDER_NAME = "lexical"
+
+
+def _tokenizer() -> bm25s.tokenization.Tokenizer:
+    return bm25s.tokenization.Tokenizer(stopwords="en", stemmer=Stemmer.Stemmer("english"))
+
+
+class LexicalIndex:
+    """BM25 over passages; document i is position i of the generation."""
+
+    def __init__(self, retriever: bm25s.BM25, tokenizer: bm25s.tokenization.Tokenizer, size: int) -> None:
+        self.retriever = retriever
+        self.tokenizer = tokenizer
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        """Tokenise and index the passage texts."""
+        tokenizer = _tokenizer()
+        retriever = bm25s.BM25()
+        if texts:
+            ids = tokenizer.tokenize(list(texts), return_as="ids", show_progress=False)
+            retriever.index(ids, show_progress=False)
+        return cls(retriever, tokenizer, len(texts))
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> LexicalIndex:
+        """Read the index written by `save`."""
+        path = folder / FOLDER_NAME
+        tokenizer = _tokenizer()
+        tokenizer.load_vocab(str(path))
+        retriever = bm25s.BM25.load(str(path), show_progress=False) if size else bm25s.BM25()
+        return cls(retriever, tokenizer, size)
+
+    def save(self, folder: Path) -> None:
+        """Write the index and its vocabulary into `folder`."""
+        path = folder / FOLDER_NAME
+        path.mkdir(parents=True, exist_ok=True)
+        if self.size:
+            self.retriever.save(str(path), show_progress=False)
+        self.tokenizer.save_vocab(str(path))
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and BM25 scores of the `k` best passages with a query term, best first."""
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids = self.tokenizer.tokenize([query], return_as="ids", update_vocab=False, show_progress=False)
+        if not ids or not [t for t in ids[0] if t is not None]:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        positions, scores = self.retriever.retrieve(ids, k=k, show_progress=False, n_threads=1)
+        keep = scores[0] > 0
+        return positions[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)

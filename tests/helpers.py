@@ -1,0 +1,64 @@
+"""Test helpers: a tiny deterministic embedder and article-file writers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+WORD = re.compile(r"\w+")
+
+
+class HashEmbedder:
+    """Hashes words into a small bag-of-words vector: deterministic, instant, meaningless."""
+
+    name = "test/hash-bag-of-words"
+    dimension = 64
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.calls = 0
+        self.texts_embedded = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts_embedded += len(texts)
+        if self.delay:
+            time.sleep(self.delay)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in WORD.findall(text.lower()):
+                vectors[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1.0, norms)
+
+    def count_tokens(self, text: str) -> int:
+        return len(WORD.findall(text))
+
+
+TOPICS = ["bins", "buses", "housing", "parks", "libraries", "potholes", "schools", "council tax"]
+
+
+def write_articles(folder: Path, count: int, sentences: int = 12, prefix: str = "story") -> list[Path]:
+    """Write `count` plain-text articles of made-up council news, each with its own words."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        lines = [
+            f"Councillor casefile{n:03d} spoke about {TOPICS[(n + i) % len(TOPICS)]} in ward {i} on day {n * 7 + i}."
+            for i in range(sentences)
+        ]
+        path = folder / f"{prefix}-{n:03d}.txt"
+        path.write_text(" ".join(lines[:6]) + "\n\n" + " ".join(lines[6:]) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_manifest(folder: Path, records: list[dict[str, object]]) -> None:
+    """Write a manifest.jsonl beside articles."""
+    (folder / "manifest.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")

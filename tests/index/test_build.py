@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from corpus.store import STORE_FILE, Store
+from index.build import ingest, remove
+from index.generation import INDEX_DIR, IndexOutOfDate
+from index.hybrid import PassageIndex
+from tests.helpers import HashEmbedder, write_articles
+
+
+def test_ingest_stores_passages_and_a_matching_index(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "in", 5)
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert (report.new, report.changed, report.unchanged, report.failed) == (5, 0, 0, 0)
+    assert report.passages_total == report.passages_written == report.passages_embedded > 5
+    index = PassageIndex.open(tmp_path / "data", hash_embedder)
+    assert len(index) == report.passages_total
+    [hit] = index.search("casefile003 housing", k=1)
+    assert hit.stored.passage.article_id == "story-003"
+    article_text = index.store.article_text("story-003")
+    assert article_text is not None
+    assert article_text[hit.stored.passage.start : hit.stored.passage.end] == hit.stored.passage.text
+    index.close()
+
+
+def test_reingesting_unchanged_articles_embeds_nothing_and_keeps_the_index(
+    tmp_path: Path, hash_embedder: HashEmbedder
+) -> None:
+    write_articles(tmp_path / "in", 4)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    before = sorted((tmp_path / "data" / INDEX_DIR).iterdir())
+    calls = hash_embedder.calls
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert (report.new, report.changed, report.unchanged, report.passages_embedded) == (0, 0, 4, 0)
+    assert hash_embedder.calls == calls
+    assert sorted((tmp_path / "data" / INDEX_DIR).iterdir()) == before
+
+
+def test_a_changed_article_replaces_its_passages_and_reembeds_only_new_text(
+    tmp_path: Path, hash_embedder: HashEmbedder
+) -> None:
+    [first, *_] = write_articles(tmp_path / "in", 3, sentences=30)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    with Store.open(tmp_path / "data", read_only=True) as store:
+        old = {p.passage.text for p in store.passages_by_keys(store.passage_keys()[0].tolist())
+               if p.passage.article_id == "story-000"}
+    first.write_text(first.read_text() + "\nA late recount in the final ward overturned the result.\n")
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert (report.new, report.changed, report.unchanged) == (0, 1, 2)
+    assert 0 < report.passages_embedded < report.passages_written  # unchanged passages kept their vectors
+    index = PassageIndex.open(tmp_path / "data", hash_embedder)
+    texts = [p.passage.text for p in index.store.passages_by_keys(index.generation.keys.tolist())
+             if p.passage.article_id == "story-000"]
+    assert any("late recount" in t for t in texts)
+    assert len(texts) == len(set(texts)) and set(texts) != old
+    [hit] = index.search("late recount final ward overturned", k=1)
+    assert hit.stored.passage.article_id == "story-000"
+    index.close()
+
+
+def test_removed_articles_leave_store_and_index(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "in", 3)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    report = remove(["story-001", "no-such-article"], tmp_path / "data", hash_embedder)
+    assert (report.removed, report.failed) == (1, 1)
+    index = PassageIndex.open(tmp_path / "data", hash_embedder)
+    assert {h.stored.passage.article_id for h in index.search("councillor", k=50)} == {"story-000", "story-002"}
+    index.close()
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "in", 2)
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "in" / "legacy.txt").write_bytes("Costs of £2m were agreed.".encode("latin-1"))
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert (report.new, report.failed) == (3, 2)
+    assert sorted(p.path.name for p in report.problems) == ["blob.txt", "empty.txt", "legacy.txt"]
+
+
+def test_two_files_with_one_id_are_both_kept_under_distinct_ids(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "politics", 1)
+    write_articles(tmp_path / "business", 1)
+    report = ingest([tmp_path / "politics", tmp_path / "business"], tmp_path / "data", hash_embedder)
+    assert report.new == 2
+    assert any("already used" in p.message for p in report.problems)
+    with Store.open(tmp_path / "data", read_only=True) as store:
+        assert set(store.stored_articles()) == {"story-000", "business-story-000"}
+
+
+def test_an_index_that_disagrees_with_the_passages_refuses_with_a_fix(
+    tmp_path: Path, hash_embedder: HashEmbedder
+) -> None:
+    write_articles(tmp_path / "in", 2)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    with duckdb.connect(str(tmp_path / "data" / STORE_FILE)) as connection:
+        connection.execute("UPDATE passages SET text = 'tampered', text_hash = 'x' WHERE ordinal = 0")
+    with pytest.raises(IndexOutOfDate, match="run `hustings ingest`"):
+        PassageIndex.open(tmp_path / "data", hash_embedder)
+
+
+def test_a_missing_index_folder_refuses_and_ingest_rebuilds_it(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "in", 2)
+    first = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    shutil.rmtree(tmp_path / "data" / INDEX_DIR)
+    with pytest.raises(IndexOutOfDate, match="missing or damaged"):
+        PassageIndex.open(tmp_path / "data", hash_embedder)
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert report.unchanged == 2 and report.passages_embedded == first.passages_total
+    assert len(PassageIndex.open(tmp_path / "data", hash_embedder)) == first.passages_total
+
+
+def test_an_index_built_with_another_model_refuses(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "in", 1)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    other = HashEmbedder()
+    other.name = "test/another-model"
+    with pytest.raises(IndexOutOfDate, match="another-model"):
+        PassageIndex.open(tmp_path / "data", other)
