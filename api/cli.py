@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,8 +23,8 @@ from index.status import describe_store
 
 T = TypeVar("T")
 app = typer.Typer(help="hustings: answers about elections from coverage and official results.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Store folder [env HUSTINGS_DATA_DIR, default var/]")]
 
@@ -61,7 +60,7 @@ def _progress_bar() -> Iterator[object]:
 def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
         style = "red" if problem.skipped else "yellow"
-        err.print(f"[{style}]{'skipped' if problem.skipped else 'note'}[/] {problem}", highlight=False)
+        err.print(str(problem), style=style, markup=False, highlight=False)
     out.print(
         f"articles: {report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
         f"{report.removed} removed, {report.failed} failed; passages: {report.passages_written} written, "
@@ -173,4 +172,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -57,9 +57,7 @@ def chunk_article(
         raise ValueError(f"overlap_tokens must be in [0, max_tokens), got {overlap_tokens}")
     text = article.text
     units = [
-        (span, count_tokens(text[span[0] : span[1]]))
-        for sentence in split_sentences(text)
-        for span in _fit_sentence(text, sentence, max_tokens, count_tokens)
+        unit for sentence in split_sentences(text) for unit in _fit_sentence(text, sentence, max_tokens, count_tokens)
     ]
     groups: list[list[tuple[Span, int]]] = []
     current: list[tuple[Span, int]] = []
@@ -89,21 +87,22 @@ def _overlap_tail(group: list[tuple[Span, int]], overlap_tokens: int, room: int)
     return tail
 
 
-def _fit_sentence(text: str, span: Span, max_tokens: int, count_tokens: TokenCounter) -> list[Span]:
-    """A sentence longer than the budget is cut at word boundaries; others pass through whole."""
+def _fit_sentence(text: str, span: Span, max_tokens: int, count_tokens: TokenCounter) -> list[tuple[Span, int]]:
+    """A sentence with its token count; one longer than the budget is cut at word boundaries."""
     start, end = span
-    if count_tokens(text[start:end]) <= max_tokens:
-        return [span]
-    pieces: list[Span] = []
+    tokens = count_tokens(text[start:end])
+    if tokens <= max_tokens:
+        return [(span, tokens)]
+    pieces: list[tuple[Span, int]] = []
     words = [(start + m.start(), start + m.end()) for m in WORD.finditer(text[start:end])]
-    piece_start = 0
-    while piece_start < len(words):
-        piece_end = piece_start + 1
-        while piece_end < len(words):
-            candidate = text[words[piece_start][0] : words[piece_end][1]]
-            if count_tokens(candidate) > max_tokens:
+    first = 0
+    while first < len(words):
+        last, size = first, count_tokens(text[words[first][0] : words[first][1]])
+        while last + 1 < len(words):
+            grown = count_tokens(text[words[first][0] : words[last + 1][1]])
+            if grown > max_tokens:
                 break
-            piece_end += 1
-        pieces.append((words[piece_start][0], words[piece_end - 1][1]))
-        piece_start = piece_end
+            last, size = last + 1, grown
+        pieces.append(((words[first][0], words[last][1]), size))
+        first = last + 1
     return pieces

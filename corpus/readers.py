@@ -84,7 +84,8 @@ def _read_file(path: Path, meta: dict[str, Any]) -> Iterator[Read]:
         return
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
-        yield ReadProblem(path, f"unsupported file type {suffix or '(none)'}: use {', '.join(sorted(ARTICLE_SUFFIXES))}")
+        supported = ", ".join(sorted(ARTICLE_SUFFIXES))
+        yield ReadProblem(path, f"unsupported file type {suffix or '(none)'}: use one of {supported}")
         return
     text, problem = decode_file(path)
     if problem is not None:

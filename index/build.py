@@ -152,7 +152,8 @@ def _commit(
         keys, text_hashes = store.passage_keys()
         vector_of_key = {k: vector_of_text[p.text_hash] for k, p in zip(new_keys, new_passages, strict=True)}
         lacking = [k for k in keys.tolist() if k not in vector_of_key and (current is None or k not in current)]
-        vector_of_key.update(zip(lacking, _embed_in_steps(embedder, store.passage_texts(lacking), progress), strict=True))
+        restored = _embed_in_steps(embedder, store.passage_texts(lacking), progress)
+        vector_of_key.update(zip(lacking, restored, strict=True))
         vectors = np.zeros((len(keys), embedder.dimension), dtype=np.float32)
         for row, key in enumerate(keys.tolist()):
             vectors[row] = vector_of_key[key] if key in vector_of_key else current[key]  # type: ignore[index]

