@@ -7,7 +7,18 @@ SHARED ?= ../shared
 export HUSTINGS_DATA_DIR ?= $(DATA_DIR)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run sample test test-fast lint typecheck bench bench-ingest clean
+EVAL_DIR ?= var/eval
+RESULTS_FILES := $(addprefix $(SHARED)/data/,\
+	hoc-local-elections-2022/council_composition_2018_2022_england.csv \
+	hoc-local-elections-2022/candidates_results_2022.csv \
+	leap-2018/leap-2018-05-03.csv \
+	opencouncildata/history2016-2025.csv \
+	hoc-general-elections/HoC-GE2017-results-by-constituency.csv \
+	hoc-general-elections/HoC-GE2019-results-by-constituency.csv \
+	hoc-general-elections/HoC-GE2019-results-by-candidate.csv \
+	hoc-general-elections/parliament-2017-candidates.csv)
+
+.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -22,8 +33,8 @@ $(BIN)/hustings: pyproject.toml requirements.lock
 
 setup: $(BIN)/hustings ## Create .venv/ with the pinned dependencies
 
-sample: setup ## Ingest the project's own sample articles into $(DATA_DIR)/
-	$(BIN)/hustings ingest corpus/sample/articles
+sample: setup ## Ingest the project's own sample articles and results into $(DATA_DIR)/
+	$(BIN)/hustings ingest corpus/sample/articles --results corpus/sample/results/*.csv
 
 run: sample ## Serve the bot on its sample data at http://127.0.0.1:8000
 	$(BIN)/hustings serve
@@ -35,10 +46,20 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: bench-ingest ## Run every benchmark
+eval: setup ## Import the public results from $(SHARED) into $(EVAL_DIR)/ and run the factual suite
+	$(BIN)/hustings ingest --results $(RESULTS_FILES) --data-dir $(EVAL_DIR)
+	$(BIN)/hustings eval tests/eval/factual.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/factual-report.md
+
+bench: bench-ingest bench-results bench-sql ## Run every benchmark
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
 	$(BIN)/python -m tests.bench.ingest --shared $(SHARED)
+
+bench-results: setup ## Import all eight public results files and time it
+	$(BIN)/python -m tests.bench.results --shared $(SHARED)
+
+bench-sql: setup ## SQL-route latency in process over the factual suite
+	$(BIN)/python -m tests.bench.sql --shared $(SHARED)
 
 clean: ## Remove the virtualenv and the data directory
 	rm -rf $(VENV) $(DATA_DIR)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +14,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.schemas import ChatResponse
 from api.settings import Settings
-from corpus.store import StoreError
+from bot.ask import BadQuestion, Bot
+from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, run_suite
+from corpus.results import import_results_files, results_status
+from corpus.store import Store, StoreError
 from index.build import IngestReport, ingest, remove
 from index.embed import Embedder
 from index.generation import IndexOutOfDate
@@ -71,16 +76,33 @@ def _print_report(report: IngestReport) -> None:
 
 @app.command("ingest")
 def ingest_command(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (txt, md, html, jsonl)")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Article files or folders (txt, md, html, jsonl)")] = None,
+    results: Annotated[
+        list[Path] | None, typer.Option("--results", help="A results file (format detected from its header)")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Add new and changed articles to the store and index; unchanged ones cost nothing."""
+    """Add new and changed articles to the store and index, and import results files (any .csv)."""
     settings = _settings(data_dir)
-    embedder = _embedder(settings)
-    with _progress_bar() as update:
-        report = _guard(lambda: ingest(paths, settings.data_dir, embedder, progress=update))  # type: ignore[arg-type]
-    _print_report(report)
-    if report.failed:
+    # A .csv is never an article: read it as results, so `--results a.csv b.csv` works as people type it.
+    results = [*(results or []), *(p for p in paths or [] if p.suffix.lower() == ".csv")]
+    paths = [p for p in paths or [] if p.suffix.lower() != ".csv"]
+    failed = False
+    if results:
+        with Store.open(settings.data_dir) as store:
+            reports, errors = import_results_files(store, results)
+        for result in reports:
+            out.print(str(result), highlight=False)
+        for error in errors:
+            err.print(str(error), style="red", markup=False, highlight=False)
+        failed = bool(errors)
+    if paths or not results:
+        embedder = _embedder(settings)
+        with _progress_bar() as update:
+            report = _guard(lambda: ingest(paths or [], settings.data_dir, embedder, progress=update))  # type: ignore[arg-type]
+        _print_report(report)
+        failed = failed or bool(report.failed)
+    if failed:
         raise typer.Exit(1)
 
 
@@ -101,8 +123,10 @@ def status_command(data_dir: DataDir = None) -> None:
     """What the store holds and whether its index is up to date."""
     settings = _settings(data_dir)
     status = _guard(lambda: describe_store(settings.data_dir))
+    with Store.open(settings.data_dir, read_only=True) as store:
+        status.update(results_status(store))
     for name, value in status.items():
-        out.print(f"{name:>12}: {value}", highlight=False)
+        out.print(f"{name:>26}: {value}", highlight=False)
     if status.get("index") != "up to date":
         raise typer.Exit(1)
 
@@ -140,6 +164,62 @@ def search_command(
         out.print(f"   [italic]{hit.stored.title}[/] · {published or 'undated'}", highlight=False)
         out.print("   " + " ".join(passage.text.split()), highlight=False, soft_wrap=True)
     err.print(f"{len(hits)} of {len(index)} passages in {elapsed:.1f} ms")
+
+
+@app.command("ask")
+def ask_command(
+    question: Annotated[str, typer.Argument(help="The question, in plain words")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON answer contract")] = False,
+    session: Annotated[str | None, typer.Option("--session", help="Conversation id")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Answer one question, with the SQL and rows behind a factual answer."""
+    settings = _settings(data_dir)
+    bot = _guard(lambda: Bot.open(settings.data_dir))
+    try:
+        answer = bot.answer(question)
+    except BadQuestion as error:
+        err.print(f"error: {error}", style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from error
+    if as_json:
+        print(ChatResponse.from_answer(answer, session or uuid.uuid4().hex).model_dump_json())
+        return
+    out.print(answer.text, highlight=False)
+    if answer.sql:
+        out.print(f"\n[dim]route {answer.route} · confidence {answer.confidence:.2f}[/]\n[dim]{answer.sql}[/]")
+
+
+@app.command("eval")
+def eval_command(
+    suite: Annotated[Path, typer.Argument(help="A suite YAML file")],
+    report_path: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report here")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the per-case results as JSON here")] = None,
+    min_accuracy: Annotated[float, typer.Option(help="Exit 1 below this accuracy (0-1)")] = 0.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Run an evaluation suite and report accuracy, route confusion, failures and latency."""
+    settings = _settings(data_dir)
+    try:
+        cases = load_suite(suite)
+    except SuiteError as error:
+        err.print(f"error: {error}", style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from error
+    bot = _guard(lambda: Bot.open(settings.data_dir))
+    report = run_suite(cases, lambda text, _session: bot.answer(text), name=suite.name)
+    markdown = render_markdown(report)
+    if report_path:
+        report_path.write_text(markdown, encoding="utf-8")
+    if json_path:
+        json_path.write_text(json.dumps(report_json(report), indent=2, ensure_ascii=False), encoding="utf-8")
+    p50, p95 = report.latency()
+    out.print(f"{suite.name}: accuracy {report.accuracy:.1%} over {len(report.outcomes)} cases; "
+              f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", highlight=False)
+    for outcome in report.outcomes:
+        if not outcome.passed:
+            out.print(f"FAIL {outcome.case.id}: {outcome.case.turns[-1]} -> {'; '.join(outcome.reasons)}",
+                      highlight=False, markup=False)
+    if report.accuracy < min_accuracy:
+        raise typer.Exit(1)
 
 
 @app.command("serve")

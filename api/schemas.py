@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from bot.answer import Answer
 from index.hybrid import SearchHit
 
 
@@ -36,3 +38,44 @@ class SearchResponse(BaseModel):
 
     query: str
     hits: list[SearchHitOut]
+
+
+class CitationOut(BaseModel):
+    """A numbered pointer into an article."""
+
+    n: int
+    article_id: str
+    title: str
+    published: date | None
+    passage_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class ChatResponse(BaseModel):
+    """The answer contract shared by POST /chat, `hustings ask --json`, Slack and the evaluation suite."""
+
+    session_id: str
+    answer: str
+    route: Literal["sql", "passages", "hybrid", "none"]
+    confidence: float
+    citations: list[CitationOut]
+    sql: str | None
+    rows: list[dict[str, Any]]
+    timings_ms: dict[str, float]
+
+    @classmethod
+    def from_answer(cls, answer: Answer, session_id: str) -> ChatResponse:
+        """The one place a domain Answer becomes the public JSON shape."""
+        return cls(
+            session_id=session_id,
+            answer=answer.text,
+            route=answer.route,
+            confidence=round(answer.confidence, 3),
+            citations=[CitationOut(**{f: getattr(c, f) for f in CitationOut.model_fields}) for c in answer.citations],
+            sql=answer.sql,
+            rows=list(answer.rows),
+            timings_ms={k: round(v, 2) for k, v in answer.timings_ms.items()},
+        )

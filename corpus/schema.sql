@@ -43,3 +43,280 @@ CREATE TABLE IF NOT EXISTS index_state (
     passages      BIGINT NOT NULL,
     built_at      TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- ---------------------------------------------------------------- results
+-- Official election results in one canonical shape, whatever file they came from. Written only by
+-- corpus.results (one transaction per imported file, see corpus/results/FORMAT.md); the answering side
+-- reads them on a read-only connection, so everything a question needs is materialised here.
+--
+-- Meanings, kept exact (say them in answers):
+--   seats won   seats won in that election's contests: only the seats up that year (`seats_won`);
+--   seats held  seats on the whole council after the election, its composition (`council_composition`);
+--   net change  seats held after this election minus seats held after the previous one, as the source
+--               computes it: boundary changes and defections are in it, so it is not "seats gained";
+--   control     who has a majority after the election: a party code, or 'NOC' (no overall control).
+--
+-- Every fact row names the file it came from (`source_file`, a row of `sources`) and the dataset its
+-- figure was compiled from (`dataset`). Councils are keyed by ONS code; a council that ONS re-coded
+-- (Gateshead E08000020 -> E08000037) is stored under its newest code, see `authority_codes`.
+
+-- The key of every alias table: lower case, accents stripped, '&' read as 'and', apostrophes dropped,
+-- any other run of punctuation or space made one space. "St. Helens" = "St Helens"; "Sinn Féin" = "sinn fein".
+-- corpus.results.normalise_name is the same function in Python.
+CREATE OR REPLACE MACRO norm_name(s) AS
+    trim(regexp_replace(regexp_replace(replace(lower(strip_accents(s)), '&', ' and '), '[''’`]', '', 'g'),
+                        '[^a-z0-9]+', ' ', 'g'));
+
+-- One row per imported results file. Re-importing a file of the same name replaces every row it wrote.
+CREATE TABLE IF NOT EXISTS sources (
+    file          TEXT PRIMARY KEY,   -- file name, e.g. 'leap-2018-05-03.csv'; every fact's `source_file`
+    path          TEXT NOT NULL,      -- where it was imported from
+    format        TEXT NOT NULL,      -- importer, e.g. 'leap', 'canonical' (corpus.results.detect)
+    dataset       TEXT NOT NULL,      -- publisher and dataset, e.g. 'House of Commons Library CBP-9545'
+    licence       TEXT,               -- e.g. 'Open Parliament Licence v3.0'; NULL for canonical files
+    rows          BIGINT NOT NULL,    -- fact rows written
+    imported_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- 'local-2018-05-03', 'general-2019-12-12': kind and polling day.
+CREATE TABLE IF NOT EXISTS elections (
+    id            TEXT PRIMARY KEY,
+    date          DATE NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('local', 'general')),
+    name          TEXT NOT NULL       -- 'Local elections, 3 May 2018'
+);
+
+-- Every (code, name) pair a file printed for a council, as printed. The three tables after it are
+-- rebuilt from it after every import.
+CREATE TABLE IF NOT EXISTS authority_names (
+    code          TEXT NOT NULL,      -- ONS code as printed
+    name          TEXT NOT NULL,      -- 'Hull', 'Kingston upon Hull, City of', 'Kingston upon Hull'
+    type          TEXT,               -- as the file gives it, in the words below; NULL when it does not
+    region        TEXT,
+    alias_only    BOOLEAN NOT NULL DEFAULT false,  -- given only as another spelling (canonical `name` lines)
+    source_file   TEXT NOT NULL,
+    PRIMARY KEY (code, name, source_file)
+);
+
+-- Every code seen -> the council's current code. Codes printed with the same name are one council
+-- re-coded by ONS (the newest code wins; a unitary code beats a district or county one).
+CREATE TABLE IF NOT EXISTS authority_codes (
+    code          TEXT PRIMARY KEY,
+    ons_code      TEXT NOT NULL
+);
+
+-- One row per council. `name` is the spelling most files use for it (ties: the longer); `type` is
+-- London / Metropolitan / Unitary / District / County (from the file, else from the code's prefix).
+CREATE TABLE IF NOT EXISTS authorities (
+    ons_code      TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    type          TEXT,
+    region        TEXT
+);
+
+-- norm_name(any spelling) -> council. An alias naming two councils is ambiguous: ask, don't guess.
+CREATE TABLE IF NOT EXISTS authority_aliases (
+    alias         TEXT NOT NULL,      -- norm_name('Kingston upon Hull, City of') etc.
+    ons_code      TEXT NOT NULL,
+    name          TEXT NOT NULL,      -- the spelling it came from
+    source_file   TEXT NOT NULL
+);
+
+-- Constituencies work the same way: printed names -> constituencies + constituency_aliases.
+CREATE TABLE IF NOT EXISTS constituency_names (
+    code          TEXT NOT NULL,      -- ONS code (E14..., W07..., S14..., N06...)
+    name          TEXT NOT NULL,
+    region        TEXT,
+    country       TEXT,
+    type          TEXT,               -- Borough / County / Burgh
+    alias_only    BOOLEAN NOT NULL DEFAULT false,
+    source_file   TEXT NOT NULL,
+    PRIMARY KEY (code, name, source_file)
+);
+
+CREATE TABLE IF NOT EXISTS constituencies (
+    ons_code      TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    region        TEXT,
+    country       TEXT,
+    type          TEXT
+);
+
+CREATE TABLE IF NOT EXISTS constituency_aliases (
+    alias         TEXT NOT NULL,
+    ons_code      TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    source_file   TEXT NOT NULL
+);
+
+-- Canonical parties, seeded from corpus/results/parties.csv; a party code a file uses that no alias
+-- knows becomes a party of its own (origin = that file).
+CREATE TABLE IF NOT EXISTS parties (
+    code          TEXT PRIMARY KEY,   -- CON, LAB, LD, GRN, SNP, PC, REF, IND, ... 'OTH' = all others together
+    name          TEXT NOT NULL,
+    origin        TEXT NOT NULL       -- 'parties.csv' or the file that first used it
+);
+
+-- norm_name(any spelling) -> party: C, CON, Con, Conservative and Unionist, Tories -> CON.
+CREATE TABLE IF NOT EXISTS party_aliases (
+    alias         TEXT PRIMARY KEY,
+    code          TEXT NOT NULL,
+    name          TEXT NOT NULL,      -- the spelling it came from
+    origin        TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS wards (
+    ward_code     TEXT PRIMARY KEY,   -- ONS ward code (E05..., W05...; E58... for a county division)
+    name          TEXT NOT NULL,
+    ons_code      TEXT NOT NULL,      -- the council
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL
+);
+
+-- One row per candidate in a local election.
+CREATE TABLE IF NOT EXISTS candidacies (
+    election_id   TEXT NOT NULL,
+    ons_code      TEXT NOT NULL,      -- the council
+    ward_code     TEXT,
+    ward_name     TEXT NOT NULL,
+    candidate     TEXT NOT NULL,      -- as printed ("Rowland K." in the Commons Library file)
+    party_code    TEXT NOT NULL,
+    party_printed TEXT NOT NULL,      -- the party as the file printed it ('C', 'GREEN', ...)
+    votes         BIGINT,             -- NULL when uncontested or not given
+    elected       BOOLEAN NOT NULL,
+    incumbent     BOOLEAN,            -- NULL when the file does not say
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL
+);
+
+-- Seats won per council and party in that election's contests (seats up that year only), counted from
+-- a file's own candidacies or given directly by a canonical file. Parties that stood and won none: 0.
+CREATE TABLE IF NOT EXISTS seats_won (
+    election_id   TEXT NOT NULL,
+    ons_code      TEXT NOT NULL,
+    party_code    TEXT NOT NULL,
+    seats         INTEGER NOT NULL,
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL,
+    PRIMARY KEY (election_id, ons_code, party_code)
+);
+
+-- Council size and control after the election.
+CREATE TABLE IF NOT EXISTS council_control (
+    election_id     TEXT NOT NULL,
+    ons_code        TEXT NOT NULL,
+    control         TEXT,             -- party code or 'NOC'; NULL when the source gives none
+    control_printed TEXT,             -- as printed: 'LAB', 'NOC', ...
+    total_seats     INTEGER,          -- seats on the whole council, vacancies included
+    vacant_seats    INTEGER,          -- vacant straight after the election, where the source says
+    seats_up        TEXT,             -- the source's label for how much was elected: All / Half / Third
+    dataset         TEXT NOT NULL,
+    source_file     TEXT NOT NULL,
+    PRIMARY KEY (election_id, ons_code)
+);
+
+-- Seats held on the whole council after the election, per party (composition). Where a source lumps
+-- parties together the row is party 'OTH'. `control` repeats council_control.control for convenience.
+CREATE TABLE IF NOT EXISTS council_composition (
+    election_id   TEXT NOT NULL,
+    ons_code      TEXT NOT NULL,
+    party_code    TEXT NOT NULL,
+    seats_held    INTEGER NOT NULL,
+    net_change    INTEGER,            -- seats held minus seats held after the previous election; NULL if not given
+    control       TEXT,
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL,
+    PRIMARY KEY (election_id, ons_code, party_code)
+);
+
+-- Open Council Data's yearly snapshots of seats held. Not tied to an election day: by-elections and
+-- defections are in them, so prefer council_composition straight after an election.
+CREATE TABLE IF NOT EXISTS council_composition_by_year (
+    year            INTEGER NOT NULL,
+    ons_code        TEXT,             -- NULL while no other file names the council (see data_issues)
+    authority_name  TEXT NOT NULL,    -- as printed
+    party_code      TEXT NOT NULL,    -- OTH = independents, residents, other parties and vacancies
+    seats_held      INTEGER NOT NULL,
+    total_seats     INTEGER NOT NULL,
+    control         TEXT,             -- party code or 'NOC' ('Lab plurality', 'CON min' are NOC); NULL if unclear
+    control_printed TEXT NOT NULL,
+    dataset         TEXT NOT NULL,
+    source_file     TEXT NOT NULL,
+    PRIMARY KEY (year, authority_name, party_code)
+);
+
+-- One row per constituency per general election.
+CREATE TABLE IF NOT EXISTS constituency_results (
+    election_id       TEXT NOT NULL,
+    ons_code          TEXT NOT NULL,
+    name              TEXT NOT NULL,  -- as printed
+    winner            TEXT NOT NULL,  -- the elected member
+    party_code        TEXT NOT NULL,  -- the winner's party
+    second_party_code TEXT,
+    result            TEXT,           -- 'Lab hold', 'Con gain from Lab'
+    electorate        BIGINT,
+    valid_votes       BIGINT,
+    invalid_votes     BIGINT,
+    majority          BIGINT,         -- winner's votes minus the runner-up's
+    turnout           DOUBLE,         -- valid votes / electorate (the Commons Library's measure)
+    declared_at       TIMESTAMP,
+    dataset           TEXT NOT NULL,
+    source_file       TEXT NOT NULL,
+    PRIMARY KEY (election_id, ons_code)
+);
+
+-- Votes by party in each constituency (long format). 'OTH' = all other candidates together.
+CREATE TABLE IF NOT EXISTS constituency_votes (
+    election_id   TEXT NOT NULL,
+    ons_code      TEXT NOT NULL,
+    party_code    TEXT NOT NULL,
+    party_printed TEXT NOT NULL,
+    votes         BIGINT NOT NULL,
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL,
+    PRIMARY KEY (election_id, ons_code, party_code)
+);
+
+-- One row per candidate in a general election.
+CREATE TABLE IF NOT EXISTS constituency_candidacies (
+    election_id       TEXT NOT NULL,
+    ons_code          TEXT,           -- NULL while no other file names the constituency (see data_issues)
+    constituency_name TEXT NOT NULL,  -- as printed
+    candidate         TEXT NOT NULL,
+    party_code        TEXT NOT NULL,
+    party_printed     TEXT NOT NULL,
+    votes             BIGINT,
+    share             DOUBLE,         -- of valid votes, 0-1
+    position          INTEGER,        -- 1 = elected
+    elected           BOOLEAN NOT NULL,
+    dataset           TEXT NOT NULL,
+    source_file       TEXT NOT NULL
+);
+
+-- Seats won (and votes) per party across the whole general election: counted from a file's own
+-- constituency results, or given directly by a canonical file.
+CREATE TABLE IF NOT EXISTS national_results (
+    election_id   TEXT NOT NULL,
+    party_code    TEXT NOT NULL,
+    seats         INTEGER NOT NULL,
+    votes         BIGINT,
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL,
+    PRIMARY KEY (election_id, party_code)
+);
+
+-- Where the sources disagree, or a name could not be placed. Recomputed after every import, so it
+-- always describes the store as it is. Answers may cite these ("the sources differ: ...").
+CREATE TABLE IF NOT EXISTS data_issues (
+    kind          TEXT NOT NULL,      -- e.g. 'seats_won_vs_seats_held', 'unresolved_authority'
+    election_id   TEXT,               -- or 'year-2018' for yearly snapshots
+    area_code     TEXT,               -- council or constituency ONS code
+    area_name     TEXT,
+    party_code    TEXT,
+    field         TEXT,               -- what was compared
+    source_a      TEXT,               -- file
+    value_a       TEXT,
+    source_b      TEXT,
+    value_b       TEXT,
+    detail        TEXT NOT NULL       -- one sentence a person can read
+);

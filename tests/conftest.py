@@ -1,12 +1,16 @@
-"""Shared fixtures: the shared data folder, a tiny deterministic embedder, and the real one."""
+"""Shared fixtures: ../shared, a tiny deterministic embedder, the real one, and a store of public results."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.ask import Bot
+from corpus.results import import_results
+from corpus.store import Store
 from index.embed import Embedder
 from tests.helpers import HashEmbedder
 
@@ -40,3 +44,33 @@ def hash_embedder() -> HashEmbedder:
 def real_embedder() -> Embedder:
     """all-MiniLM-L6-v2, int8 ONNX, loaded once per test session."""
     return Embedder.load(MODEL_CACHE)
+
+
+PUBLIC_FILES = [
+    "hoc-local-elections-2022/council_composition_2018_2022_england.csv",
+    "hoc-local-elections-2022/candidates_results_2022.csv",
+    "leap-2018/leap-2018-05-03.csv",
+    "opencouncildata/history2016-2025.csv",
+    "hoc-general-elections/HoC-GE2017-results-by-constituency.csv",
+    "hoc-general-elections/HoC-GE2019-results-by-constituency.csv",
+    "hoc-general-elections/HoC-GE2019-results-by-candidate.csv",
+    "hoc-general-elections/parliament-2017-candidates.csv",
+]
+
+
+@pytest.fixture(scope="session")
+def results_dir(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory whose store holds every public results file."""
+    data_dir = tmp_path_factory.mktemp("results")
+    with Store.open(data_dir) as store:
+        for name in PUBLIC_FILES:
+            import_results(store, shared / "data" / name)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def bot(results_dir: Path) -> Iterator[Bot]:
+    """The bot over the public results, opened read-only as a server would."""
+    opened = Bot.open(results_dir)
+    yield opened
+    opened.close()

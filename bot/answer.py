@@ -1,0 +1,37 @@
+"""The answer record every interface formats: text, route, confidence, citations, SQL and rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Route = Literal["sql", "passages", "hybrid", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A numbered pointer to the exact characters of an article that an answer quotes."""
+
+    n: int
+    article_id: str
+    title: str
+    published: date | None
+    passage_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the bot says to one question, and everything needed to check it."""
+
+    text: str
+    route: Route
+    confidence: float
+    citations: tuple[Citation, ...] = ()
+    sql: str | None = None
+    rows: tuple[dict[str, Any], ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,101 @@
+"""Every name the results know: parties, councils, constituencies and elections, loaded once per store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from corpus.results.names import normalise_name
+from corpus.store import Store
+
+PlaceKind = Literal["council", "constituency"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A council or a constituency, by ONS code."""
+
+    kind: PlaceKind
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """One election the results cover."""
+
+    id: str
+    day: date
+    kind: Literal["local", "general"]
+    name: str
+
+
+class Gazetteer:
+    """Alias tables from the store, in memory: question understanding never waits on SQL."""
+
+    def __init__(
+        self,
+        party_aliases: dict[str, str],
+        party_names: dict[str, str],
+        place_aliases: dict[str, set[Place]],
+        elections: list[Election],
+    ) -> None:
+        self.party_aliases = party_aliases
+        self.party_names = party_names
+        self.place_aliases = place_aliases
+        self.elections = sorted(elections, key=lambda e: e.day)
+        self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
+        for alias in place_aliases:
+            self.places_by_first_word[alias.split(" ")[0]].add(alias)
+
+    @classmethod
+    def load(cls, store: Store) -> Gazetteer:
+        """Read every alias table (read-only)."""
+        run = store.connection.execute
+        party_names = dict(run("SELECT code, name FROM parties").fetchall())
+        party_aliases = dict(run("SELECT alias, code FROM party_aliases").fetchall())
+        for code, name in party_names.items():
+            party_aliases.setdefault(normalise_name(name), code)
+            party_aliases.setdefault(normalise_name(code), code)
+        places: dict[str, set[Place]] = defaultdict(set)
+        for table, kind, names in (
+            ("authority_aliases", "council", "authorities"),
+            ("constituency_aliases", "constituency", "constituencies"),
+        ):
+            rows = run(
+                f"SELECT a.alias, n.ons_code, n.name FROM {table} a JOIN {names} n USING (ons_code) "
+                f"UNION SELECT norm_name(name), ons_code, name FROM {names}"
+            ).fetchall()
+            for alias, code, name in rows:
+                for variant in _everyday_variants(alias):
+                    places[variant].add(Place(kind, code, name))  # type: ignore[arg-type]
+        elections = [Election(*row) for row in run("SELECT id, date, kind, name FROM elections").fetchall()]
+        return cls(party_aliases, party_names, dict(places), elections)
+
+    def party_name(self, code: str) -> str:
+        """The everyday name of a party code."""
+        return self.party_names.get(code, code)
+
+    def elections_of(self, kind: str | None = None, year: int | None = None) -> list[Election]:
+        """Elections of a kind and/or year, oldest first."""
+        return [e for e in self.elections if (kind is None or e.kind == kind) and (year is None or e.day.year == year)]
+
+
+COMPASS = ("north east", "north west", "south east", "south west", "north", "south", "east", "west", "central")
+FORMAL_PREFIXES = ("kingston upon ", "city of ", "the ")
+
+
+def _everyday_variants(alias: str) -> set[str]:
+    """How people say a formal name: "Kingston upon Hull East" is also "Hull East" and "East Hull"."""
+    variants = {alias}
+    for prefix in FORMAL_PREFIXES:
+        if alias.startswith(prefix) and len(alias) > len(prefix) + 3:
+            variants.add(alias[len(prefix) :])
+    for variant in list(variants):
+        for direction in COMPASS:
+            if variant.endswith(" " + direction):
+                variants.add(f"{direction} {variant[: -len(direction) - 1]}")
+                break
+    return variants

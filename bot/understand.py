@@ -1,0 +1,267 @@
+"""Understand a question: which parties, places and elections it names, what it measures, what shape it wants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.gazetteer import Gazetteer, Place
+from corpus.results.names import normalise_name
+
+Measure = Literal[
+    "seats_won", "seats_held", "control", "control_change", "largest_party", "council_size", "full_result",
+    "winner", "majority", "turnout", "votes", "vote_share",
+]
+MAX_WORDS_IN_NAME = 6
+FUZZY_CUTOFF = 86
+# Words that are never (part of) a misspelt name, so fuzzy matching does not turn "seats" into "Seaton".
+QUESTION_WORDS = set(
+    """a an the of in on at for to from by and or but with did do does was were is are be been has have had how
+    many much what which who whom whose when where why won win wins winning lose lost loses gain gained gains
+    take took seats seat councillors councillor council councils control controls controlled party parties vote
+    votes voted share turnout majority largest biggest most more less fewer than after before between compared
+    election elections general local locals result results there their they it its that this those these about
+    me tell show give list number total overall all any each every per cent percent percentage year years may
+    june december last latest recent previous constituency constituencies mp mps ward wards held hold holds
+    against versus vs run runs running charge who's whats what's did didn't new same change changed hands
+    make up makeup composition size get got getting gains losses loss
+    where""".split()
+)
+DIRECTIONS = {"north", "south", "east", "west", "central", "mid", "upper", "lower", "great", "new", "old"}
+STOP_PARTY_ALIASES = {"c", "l", "g", "ind", "other", "others", "all others", "lib", "yes", "new", "one"}
+YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+GENERAL_WORDS = re.compile(r"\b(general elections?|ge\s?\d{0,4}|constituenc\w*|mps?|westminster|parliament\w*)\b")
+LOCAL_WORDS = re.compile(r"\b(locals?|local elections?|council\w*|ward\w*|mayor\w*)\b")
+RANKING = re.compile(r"\b(most seats|most councillors|top \d+|top|biggest (gains|losses|net)|rank\w*|best|worst)\b")
+LATEST = re.compile(r"\b(last|latest|most recent|previous)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguity:
+    """A name that fits more than one place: the bot asks which."""
+
+    mention: str
+    options: tuple[Place, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What a question asks, in the results' own terms."""
+
+    text: str
+    parties: tuple[str, ...] = ()
+    places: tuple[Place, ...] = ()
+    ambiguous: tuple[Ambiguity, ...] = ()
+    years: tuple[int, ...] = ()
+    kind: Literal["local", "general"] | None = None
+    latest: bool = False
+    measure: Measure | None = None
+    yes_no: bool = False
+    wants_list: bool = False
+    direction: Literal["gain", "loss"] | None = None
+    ranking: bool = False
+    unknown_place: str | None = None  # words where a place name would go that name no place we know
+    unmatched: tuple[str, ...] = field(default=())
+
+
+def understand(text: str, gazetteer: Gazetteer) -> Question:
+    """Find the parties, places, years, election kind and measure a question names."""
+    norm = normalise_name(text)
+    words = norm.split()
+    parties, mentions, used = _find_names(words, gazetteer)
+    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
+    kind = _election_kind(norm, years, gazetteer)
+    places, ambiguous = _settle_kind(mentions, kind)
+    kind = kind or _kind_of_places(places)
+    measure = _measure(norm, kind)
+    return Question(
+        text=text,
+        parties=tuple(dict.fromkeys(parties)),
+        places=tuple(dict.fromkeys(places)),
+        ambiguous=tuple(ambiguous),
+        years=years,
+        kind=kind,
+        latest=bool(LATEST.search(norm)) and not years,
+        measure=measure,
+        yes_no=bool(re.match(r"^(did|do|does|is|was|were|has|have|are|had)\b", norm)),
+        wants_list=bool(re.search(r"\b(which|what|list|name)\b.*\b(councils|constituencies|seats|places)\b", norm)),
+        direction=_direction(norm),
+        ranking=bool(RANKING.search(norm)),
+        unknown_place=None if places or ambiguous else _unknown_place(words, used),
+        unmatched=tuple(
+            w for i, w in enumerate(words) if i not in used and w not in QUESTION_WORDS and not w.isdigit()
+        ),
+    )
+
+
+def _find_names(words: list[str], gazetteer: Gazetteer) -> tuple[list[str], list[Ambiguity], set[int]]:
+    """Party codes, and place mentions with their candidate places: exact aliases longest first, then
+    names that only start a place's name ("Richmond"), then small misspellings ("Barnett")."""
+    parties: list[tuple[int, str]] = []
+    mentions: list[tuple[int, Ambiguity]] = []
+    used: set[int] = set()
+    for size in range(min(MAX_WORDS_IN_NAME, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            span = set(range(start, start + size))
+            if span & used:
+                continue
+            phrase = " ".join(words[start : start + size])
+            if size == 1 and (phrase in QUESTION_WORDS or phrase.isdigit()):
+                continue
+            found = gazetteer.place_aliases.get(phrase)
+            party = gazetteer.party_aliases.get(phrase) if phrase not in STOP_PARTY_ALIASES else None
+            if found:
+                mentions.append((start, Ambiguity(phrase, tuple(sorted(found, key=_place_order)))))
+                used |= span
+            elif party:
+                parties.append((start, party))
+                used |= span
+    for start, word in enumerate(words):
+        if start in used or word in QUESTION_WORDS or word in DIRECTIONS or len(word) < 4 or word.isdigit():
+            continue
+        prefixed = _places_starting_with(word, gazetteer)
+        if prefixed:
+            mentions.append((start, Ambiguity(word, tuple(sorted(prefixed, key=_place_order)))))
+            used.add(start)
+            continue
+        match = _fuzzy(words, start, used, gazetteer)
+        if match:
+            size, value = match
+            if isinstance(value, Place):
+                mentions.append((start, Ambiguity(" ".join(words[start : start + size]), (value,))))
+            else:
+                parties.append((start, value))
+            used |= set(range(start, start + size))
+    return [c for _, c in sorted(parties)], [m for _, m in sorted(mentions, key=lambda x: x[0])], used
+
+
+def _place_order(place: Place) -> tuple[str, str]:
+    return (place.kind, place.name)
+
+
+def _places_starting_with(word: str, gazetteer: Gazetteer) -> set[Place]:
+    """Places whose name starts with `word` when `word` alone names none ("Richmond")."""
+    found: set[Place] = set()
+    for first, aliases in gazetteer.places_by_first_word.items():
+        if first.startswith(word) and len(first) - len(word) <= 5:
+            for alias in aliases:
+                found |= gazetteer.place_aliases[alias]
+    return found
+
+
+def _fuzzy(words: list[str], start: int, used: set[int], gazetteer: Gazetteer) -> tuple[int, Place | str] | None:
+    """A small misspelling of a place or party name starting at `start` ("Barnett", "Labor", "Tory's")."""
+    best: tuple[float, int, Place | str] | None = None
+    for size in (3, 2, 1):
+        span = range(start, start + size)
+        if start + size > len(words) or any(i in used or words[i] in QUESTION_WORDS for i in span):
+            continue
+        phrase = " ".join(words[start : start + size])
+        for choices, is_place in ((gazetteer.place_aliases, True), (gazetteer.party_aliases, False)):
+            hit = process.extractOne(phrase, choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if hit and (best is None or hit[1] > best[0]):
+                value: Place | str
+                if is_place:
+                    options = gazetteer.place_aliases[hit[0]]
+                    if len({p.code for p in options}) != 1:
+                        continue
+                    value = next(iter(options))
+                else:
+                    value = gazetteer.party_aliases[hit[0]]
+                best = (hit[1], size, value)
+    return (best[1], best[2]) if best else None
+
+
+def _election_kind(norm: str, years: tuple[int, ...], gazetteer: Gazetteer) -> Literal["local", "general"] | None:
+    """The kind of election named in words, else the only kind held in the years named."""
+    if GENERAL_WORDS.search(norm):
+        return "general"
+    if LOCAL_WORDS.search(norm):
+        return "local"
+    kinds = {e.kind for e in gazetteer.elections if e.day.year in years}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _kind_of_places(places: list[Place]) -> Literal["local", "general"] | None:
+    kinds = {p.kind for p in places}
+    if kinds == {"council"}:
+        return "local"
+    if kinds == {"constituency"}:
+        return "general"
+    return None
+
+
+def _settle_kind(
+    mentions: list[Ambiguity], kind: str | None
+) -> tuple[list[Place], list[Ambiguity]]:
+    """Each mention becomes one place, or an ambiguity to ask about.
+
+    The election kind picks between a council and a constituency of one name; a mention whose
+    places are all of the other kind keeps them, so the answer can say what the results do cover.
+    """
+    wanted = {"local": "council", "general": "constituency"}.get(kind or "")
+    places: list[Place] = []
+    ambiguous: list[Ambiguity] = []
+    for mention in mentions:
+        fitting = tuple(o for o in mention.options if o.kind == wanted) or mention.options
+        if len({(o.kind, o.code) for o in fitting}) == 1:
+            places.append(fitting[0])
+        else:
+            ambiguous.append(Ambiguity(mention.mention, fitting))
+    return places, ambiguous
+
+
+def _measure(norm: str, kind: str | None) -> Measure | None:
+    """What the question measures, from its wording (checked in order: the first rule that fits wins)."""
+    rules: list[tuple[str, Measure]] = [
+        (r"\bturn ?out\b", "turnout"),
+        (r"\b(vote share|share of (the )?votes?|per ?cent|percentage)\b", "vote_share"),
+        (r"\bhow many votes\b|\bvotes did\b|\bnumber of votes\b|\bvotes (for|cast)\b", "votes"),
+        (r"\bmajorit(y|ies)\b" if kind == "general" else r"\bmajority of\b", "majority"),
+        (r"\bchange[ds]? (of )?control\b|\b(gain(ed|s)?|los[et]|took|take|flip\w*|swap\w*)\b.*\bcontrol\b"
+         r"|\bcontrol\b.*\b(gain(ed|s)?|los[et]|change[ds]?|changed hands)\b"
+         r"|\bwhich councils did\b.*\b(gain|lose|take|win)\b(?!.*\bseats\b)|\bchanged hands\b", "control_change"),
+        (r"\b(largest|biggest)\b(?! (gains?|loss|losses|net|falls?|swings?))"
+         r"|\bmost seats on\b|\bmost councillors\b", "largest_party"),
+        (r"\b(who|which party)\b.*\b(control|controls|controlled|runs?|running|in charge)\b|\bcontrol of\b"
+         r"|\b(under|in) no overall control\b|\bnoc\b|\bcontrol\b", "control"),
+        (r"\bhow (many|big)\b.*\b(seats|councillors)\b.*\b(are there|are on|is on|on .*council|in total|council have)\b"
+         r"|\b(size of|how big is)\b", "council_size"),
+        (r"\b(seats held|hold|holds|held|have on|has on|councillors does|councillors did|make ?up|composition)\b",
+         "seats_held"),
+        (r"\b(who won|who is the mp|which party won|winner|won the seat|who took|elected mp|win the seat)\b", "winner"),
+        (r"\b(seats|wins?|won|gained|elected|gains|losses)\b", "seats_won"),
+        (r"\b(result|results|what happened|how did .* (do|vote|go))\b", "full_result"),
+    ]
+    for pattern, measure in rules:
+        if re.search(pattern, norm):
+            if kind == "general" and measure in {"seats_held", "council_size", "largest_party"}:
+                return "seats_won"
+            return measure
+    return None
+
+
+def _unknown_place(words: list[str], used: set[int]) -> str | None:
+    """Unrecognised words right after "in", "at" or "for": where people put a place name."""
+    for index, word in enumerate(words[:-1]):
+        if word in {"in", "at", "for"}:
+            following = []
+            for position in range(index + 1, min(index + 4, len(words))):
+                candidate = words[position]
+                if position in used or candidate in QUESTION_WORDS or candidate.isdigit():
+                    break
+                following.append(candidate)
+            if following:
+                return " ".join(following)
+    return None
+
+
+def _direction(norm: str) -> Literal["gain", "loss"] | None:
+    if re.search(r"\b(lose|lost|loses|losing|losses|fell|fall)\b", norm):
+        return "loss"
+    if re.search(r"\b(gain|gained|gains|take|took|win|won|capture\w*)\b", norm):
+        return "gain"
+    return None

@@ -1,0 +1,88 @@
+"""Commons Library general election 2019 results by candidate (no elected flag: the top vote wins)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from corpus.results.elections import GENERAL_ELECTION_DAYS, election_id, record_elections
+from corpus.results.parties import map_parties
+from corpus.results.records import ResultsFormat
+from corpus.results.stage import require, stage_csv
+
+
+def stage_hoc_ge_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: ResultsFormat) -> None:
+    """Stage constituency candidacies (elected = most votes in the seat) and constituency names."""
+    stage_csv(con, path, fmt.columns, nullstr=fmt.nullstr)
+    require(
+        con,
+        path,
+        "regexp_matches(\"ONS ID\", '^[EWSN][0-9]{8}$')",
+        field="ONS ID",
+        problem="{value} is not an ONS constituency code",
+        fix="correct that line",
+    )
+    for column in ("Constituency name", "Party abbreviation", "Candidate surname", "Votes"):
+        require(con, path, f'"{column}" IS NOT NULL', field=column, problem="the value is missing", fix="fill it in")
+    election = election_id("general", GENERAL_ELECTION_DAYS[2019])
+    record_elections(con, [election])
+    map_parties(
+        con, 'SELECT DISTINCT "Party abbreviation" AS printed, "Party name" AS printed_name FROM staged', path.name
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE new_constituency_candidacies AS
+        SELECT $election AS election_id, s."ONS ID" AS ons_code, s."Constituency name" AS constituency_name,
+               trim(concat_ws(' ', s."Candidate first name", s."Candidate surname")) AS candidate,
+               m.code AS party_code, coalesce(s."Party name", s."Party abbreviation") AS party_printed,
+               s."Votes" AS votes, s."Share" AS share,
+               rank() OVER (PARTITION BY s."ONS ID" ORDER BY s."Votes" DESC)::INTEGER AS position,
+               rank() OVER (PARTITION BY s."ONS ID" ORDER BY s."Votes" DESC) = 1 AS elected
+        FROM staged s
+        JOIN party_map m ON m.printed = trim(s."Party abbreviation")
+             AND m.printed_name IS NOT DISTINCT FROM nullif(trim(s."Party name"), '')
+        """,
+        {"election": election},
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE new_constituency_names AS
+        SELECT DISTINCT "ONS ID" AS code, "Constituency name" AS name, "Region name" AS region,
+               "Country name" AS country, "Constituency type" AS type
+        FROM staged
+        """
+    )
+
+
+HOC_GE2019_CANDIDATES = ResultsFormat(
+    id="hoc-ge2019-candidates",
+    dataset="House of Commons Library, General election 2019: results by candidate",
+    licence="Open Parliament Licence v3.0",
+    columns=(
+        ("ONS ID", "VARCHAR"),
+        ("ONS region ID", "VARCHAR"),
+        ("Constituency name", "VARCHAR"),
+        ("County name", "VARCHAR"),
+        ("Region name", "VARCHAR"),
+        ("Country name", "VARCHAR"),
+        ("Constituency type", "VARCHAR"),
+        ("Party name", "VARCHAR"),
+        ("Party abbreviation", "VARCHAR"),
+        ("Electoral Commission party ID", "VARCHAR"),
+        ("MNIS party ID", "VARCHAR"),
+        ("Electoral Commission adjunct party ID", "VARCHAR"),
+        ("Candidate first name", "VARCHAR"),
+        ("Candidate surname", "VARCHAR"),
+        ("Candidate gender", "VARCHAR"),
+        ("Sitting MP", "VARCHAR"),
+        ("Former MP", "VARCHAR"),
+        ("Member MNIS ID", "VARCHAR"),
+        ("Votes", "UBIGINT"),
+        ("Share", "DOUBLE"),
+        ("Change", "DOUBLE"),
+        ("Democracy Club person ID", "VARCHAR"),
+    ),
+    stage=stage_hoc_ge_candidates,
+    description="Commons Library GE2019 results by candidate (ONS ID, ..., Party abbreviation, ..., Votes, Share)",
+)

@@ -1,0 +1,141 @@
+"""One council or constituency whatever the spelling: codes, canonical names and aliases, rebuilt after each import."""
+
+from __future__ import annotations
+
+import duckdb
+
+from corpus.results.names import clean_name_sql
+
+# Council type from the ONS code's prefix, when no file says.
+TYPE_BY_PREFIX = """CASE left({code}, 3)
+    WHEN 'E06' THEN 'Unitary' WHEN 'W06' THEN 'Unitary' WHEN 'S12' THEN 'Unitary'
+    WHEN 'E07' THEN 'District' WHEN 'N09' THEN 'District' WHEN 'E08' THEN 'Metropolitan'
+    WHEN 'E09' THEN 'London' WHEN 'E10' THEN 'County' END"""
+
+# Spellings that tie on how many files use them: fewest commas, longest, fewest capitals, then alphabetical.
+NAME_ORDER = "files DESC, name LIKE '%,%', length(name) DESC, length(regexp_replace(name, '[^A-Z]', '', 'g')), name"
+
+# Unambiguous aliases only: an alias two councils share resolves to neither.
+UNIQUE_AUTHORITY_ALIASES = (
+    "SELECT alias, min(ons_code) AS ons_code FROM authority_aliases GROUP BY alias HAVING count(DISTINCT ons_code) = 1"
+)
+UNIQUE_CONSTITUENCY_ALIASES = (
+    "SELECT alias, min(ons_code) AS ons_code FROM constituency_aliases GROUP BY alias "
+    "HAVING count(DISTINCT ons_code) = 1"
+)
+
+
+def rebuild_authorities(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild authority_codes, authorities and authority_aliases from every printed (code, name) pair."""
+    clean = clean_name_sql("name")
+    con.execute("DELETE FROM authority_codes")
+    # Codes printed with the same name (same country) are one council that ONS re-coded:
+    # the unitary code wins, then the newest (highest) serial number.
+    con.execute(
+        f"""
+        INSERT INTO authority_codes (code, ons_code)
+        WITH seen AS (SELECT DISTINCT code, norm_name({clean}) AS alias FROM authority_names)
+        SELECT a.code, first(b.code ORDER BY substr(b.code, 2, 2) <> '06', substr(b.code, 4) DESC, b.code)
+        FROM seen a JOIN seen b ON a.alias = b.alias AND left(a.code, 1) = left(b.code, 1)
+        GROUP BY a.code
+        """
+    )
+    con.execute("DELETE FROM authorities")
+    con.execute(
+        f"""
+        INSERT INTO authorities (ons_code, name, type, region)
+        WITH named AS (
+            SELECT c.ons_code, {clean} AS name, count(DISTINCT n.source_file) FILTER (WHERE NOT alias_only) AS files
+            FROM authority_names n JOIN authority_codes c USING (code) GROUP BY ALL
+        ),
+        described AS (
+            SELECT c.ons_code, mode(n.type) AS type, mode(n.region) AS region
+            FROM authority_names n JOIN authority_codes c USING (code) GROUP BY ALL
+        )
+        SELECT ons_code, first(name ORDER BY {NAME_ORDER}),
+               coalesce(any_value(d.type), {TYPE_BY_PREFIX.format(code="ons_code")}), any_value(d.region)
+        FROM named JOIN described d USING (ons_code)
+        GROUP BY ons_code
+        """
+    )
+    con.execute("DELETE FROM authority_aliases")
+    con.execute(
+        f"""
+        INSERT INTO authority_aliases (alias, ons_code, name, source_file)
+        SELECT DISTINCT norm_name(spelling), ons_code, spelling, source_file FROM (
+            SELECT c.ons_code, n.name AS spelling, n.source_file
+            FROM authority_names n JOIN authority_codes c USING (code)
+            UNION ALL
+            SELECT c.ons_code, {clean_name_sql("n.name")}, n.source_file
+            FROM authority_names n JOIN authority_codes c USING (code)
+        )
+        """
+    )
+
+
+def rebuild_constituencies(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild constituencies and constituency_aliases from every printed (code, name) pair."""
+    con.execute("DELETE FROM constituencies")
+    con.execute(
+        f"""
+        INSERT INTO constituencies (ons_code, name, region, country, type)
+        WITH named AS (
+            SELECT code, name, count(DISTINCT source_file) FILTER (WHERE NOT alias_only) AS files
+            FROM constituency_names GROUP BY ALL
+        ),
+        described AS (
+            SELECT code, mode(region) AS region, mode(country) AS country, mode(type) AS type
+            FROM constituency_names GROUP BY code
+        )
+        SELECT code, first(name ORDER BY {NAME_ORDER}), any_value(d.region), any_value(d.country), any_value(d.type)
+        FROM named JOIN described d USING (code)
+        GROUP BY code
+        """
+    )
+    con.execute("DELETE FROM constituency_aliases")
+    con.execute(
+        """
+        INSERT INTO constituency_aliases (alias, ons_code, name, source_file)
+        SELECT DISTINCT norm_name(name), code, name, source_file FROM constituency_names
+        """
+    )
+
+
+def recode_authorities(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Move facts stored under a code ONS has since replaced to the current code (table, primary key) pairs."""
+    for table, key in tables:
+        if "ons_code" in key:
+            # Where the current code already holds the same key, the row under the old code is the stale one.
+            others = " AND ".join(f"t.{column} = s.{column}" for column in key if column != "ons_code")
+            con.execute(
+                f"""
+                DELETE FROM {table} t USING authority_codes c
+                WHERE t.ons_code = c.code AND c.code <> c.ons_code
+                  AND EXISTS (SELECT 1 FROM {table} s WHERE s.ons_code = c.ons_code {"AND " + others if others else ""})
+                """
+            )
+        con.execute(
+            f"""
+            UPDATE {table} t SET ons_code = c.ons_code FROM authority_codes c
+            WHERE t.ons_code = c.code AND c.code <> c.ons_code
+            """
+        )
+
+
+def resolve_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Give an ONS code to facts that came with only a name (Open Council Data, the 2017 candidates table)."""
+    con.execute(
+        f"""
+        UPDATE council_composition_by_year t SET ons_code = a.ons_code
+        FROM (SELECT DISTINCT authority_name FROM council_composition_by_year) n
+        LEFT JOIN ({UNIQUE_AUTHORITY_ALIASES}) a ON a.alias = norm_name(n.authority_name)
+        WHERE t.authority_name = n.authority_name AND t.ons_code IS DISTINCT FROM a.ons_code
+        """
+    )
+    con.execute(
+        f"""
+        UPDATE constituency_candidacies t SET ons_code = a.ons_code
+        FROM ({UNIQUE_CONSTITUENCY_ALIASES}) a
+        WHERE t.ons_code IS NULL AND a.alias = norm_name(t.constituency_name)
+        """
+    )

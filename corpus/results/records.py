@@ -1,0 +1,56 @@
+"""What a results import hands back, and what a results format is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+# A format's stage function: read the file into temporary `new_<table>` tables (see corpus.results.write).
+Stager = Callable[[duckdb.DuckDBPyConnection, Path, "ResultsFormat"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsFormat:
+    """A results file format: whether it has a header row, its columns (in order) and who publishes it."""
+
+    id: str
+    dataset: str
+    licence: str | None
+    columns: tuple[tuple[str, str], ...]  # (name, DuckDB type) in file order
+    stage: Stager
+    header: bool = True
+    nullstr: tuple[str, ...] = ("",)
+    description: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The column names, in file order."""
+        return tuple(name for name, _ in self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What importing one results file did to the store."""
+
+    file: Path
+    format: str
+    rows: dict[str, int]  # table -> rows this file now holds there
+    seconds: float
+    superseded: dict[str, int] = field(default_factory=dict)  # table -> rows of other files it replaced
+    issues: int = 0  # data issues in the whole store after this import
+
+    @property
+    def total_rows(self) -> int:
+        """All rows written, over every table."""
+        return sum(self.rows.values())
+
+    def __str__(self) -> str:
+        tables = ", ".join(f"{table} {count}" for table, count in self.rows.items() if count)
+        line = f"{self.file.name} ({self.format}): {tables or 'no rows'} in {self.seconds:.2f}s"
+        if self.superseded:
+            replaced = ", ".join(f"{table} {n}" for table, n in self.superseded.items())
+            line += f"; replaced {replaced} from other files"
+        return line

@@ -1,0 +1,45 @@
+"""What results the store holds: counts per table and a summary of the data issues."""
+
+from __future__ import annotations
+
+import duckdb
+
+from corpus.store import Store
+
+TABLES = (
+    "sources",
+    "elections",
+    "authorities",
+    "constituencies",
+    "parties",
+    "wards",
+    "candidacies",
+    "seats_won",
+    "council_control",
+    "council_composition",
+    "council_composition_by_year",
+    "constituency_results",
+    "constituency_votes",
+    "constituency_candidacies",
+    "national_results",
+)
+
+
+def results_status(store: Store) -> dict[str, str]:
+    """Rows per results table, and data issues by kind (works on a read-only store)."""
+    con = store.connection
+    try:
+        counts = {table: count_rows(con, table) for table in TABLES}
+        issues = con.execute("SELECT kind, count(*) FROM data_issues GROUP BY kind ORDER BY 2 DESC, 1").fetchall()
+    except duckdb.CatalogException:
+        return {"results": "no results tables: open the store writable once (any `hustings ingest`) to create them"}
+    status = {table: str(count) for table, count in counts.items()}
+    total = sum(int(n) for _, n in issues)
+    status["data_issues"] = f"{total} ({', '.join(f'{kind} {n}' for kind, n in issues)})" if issues else "0"
+    return status
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows in one table."""
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,54 @@
+"""SQL-route latency in process (understanding + query + composing) over the factual suite.
+
+Run with `make bench-sql`. Builds a store from the public results files in ../shared, then asks every
+question of tests/eval/factual.yaml several times and prints p50 and p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bot.ask import Bot
+from bot.evaluate import load_suite
+from corpus.results import import_results
+from corpus.store import Store
+from tests.conftest import PUBLIC_FILES
+
+SUITE = Path(__file__).resolve().parents[1] / "eval" / "factual.yaml"
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    questions = [case.turns[-1] for case in load_suite(SUITE)]
+    with tempfile.TemporaryDirectory() as scratch:
+        with Store.open(Path(scratch)) as store:
+            for name in PUBLIC_FILES:
+                import_results(store, args.shared / "data" / name)
+        bot = Bot.open(Path(scratch))
+        for question in questions:  # warm caches and prepared plans once
+            bot.answer(question)
+        times = []
+        routes: dict[str, int] = {}
+        for _ in range(args.rounds):
+            for question in questions:
+                started = time.perf_counter()
+                answer = bot.answer(question)
+                times.append((time.perf_counter() - started) * 1000)
+                routes[answer.route] = routes.get(answer.route, 0) + 1
+        bot.close()
+    times.sort()
+    print(f"questions: {len(questions)} x {args.rounds} rounds; routes {routes}")
+    p95 = times[int(0.95 * len(times)) - 1]
+    print(f"sql route in process: p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
