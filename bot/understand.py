@@ -76,7 +76,7 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     kind = _election_kind(norm, years, gazetteer)
     places, ambiguous = _settle_kind(mentions, kind)
     kind = kind or _kind_of_places(places)
-    measure = _measure(norm, kind)
+    measure = _measure(norm, kind, bool(parties))
     return Question(
         text=text,
         parties=tuple(dict.fromkeys(parties)),
@@ -214,7 +214,7 @@ def _settle_kind(
     return places, ambiguous
 
 
-def _measure(norm: str, kind: str | None) -> Measure | None:
+def _measure(norm: str, kind: str | None, names_party: bool) -> Measure | None:
     """What the question measures, from its wording (checked in order: the first rule that fits wins)."""
     rules: list[tuple[str, Measure]] = [
         (r"\bturn ?out\b", "turnout"),
@@ -227,16 +227,20 @@ def _measure(norm: str, kind: str | None) -> Measure | None:
         (r"\b(largest|biggest)\b(?! (gains?|loss|losses|net|falls?|swings?))"
          r"|\bmost seats on\b|\bmost councillors\b", "largest_party"),
         (r"\b(who|which party)\b.*\b(control|controls|controlled|runs?|running|in charge)\b|\bcontrol of\b"
-         r"|\b(under|in) no overall control\b|\bnoc\b|\bcontrol\b", "control"),
+         r"|\b(run|controlled|led) by\b|\b(under|in) no overall control\b|\bnoc\b|\bcontrol\b", "control"),
+        (r"\b(get|got|were|was|be) elected\b|\bcouncillors elected\b", "seats_won"),
         (r"\bhow (many|big)\b.*\b(seats|councillors)\b.*\b(are there|are on|is on|on .*council|in total|council have)\b"
          r"|\b(size of|how big is)\b", "council_size"),
-        (r"\b(seats held|hold|holds|held|have on|has on|councillors does|councillors did|make ?up|composition)\b",
-         "seats_held"),
-        (r"\b(who won|who is the mp|which party won|winner|won the seat|who took|elected mp|win the seat)\b", "winner"),
-        (r"\b(seats|wins?|won|gained|elected|gains|losses)\b", "seats_won"),
+        (r"\b(seats held|hold|holds|held|have on|has on|have|had|councillors (does|did|were|are)|make ?up"
+         r"|composition)\b", "seats_held"),
+        (r"\b(who won|who is the mp|which party won|winner|won the seat|who took|elected mp|win the seat)\b"
+         r"(?!.*\bseats\b)", "winner"),
+        (r"\b(seats|mps|wins?|won|gained|elected|gains|losses)\b", "seats_won"),
         (r"\b(result|results|what happened|how did .* (do|vote|go))\b", "full_result"),
     ]
     for pattern, measure in rules:
+        if measure == "council_size" and names_party:
+            continue  # "how many seats on X council did the Tories hold" asks for seats held
         if re.search(pattern, norm):
             if kind == "general" and measure in {"seats_held", "council_size", "largest_party"}:
                 return "seats_won"
