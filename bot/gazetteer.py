@@ -55,10 +55,15 @@ class Gazetteer:
         """Read every alias table (read-only)."""
         run = store.connection.execute
         party_names = dict(run("SELECT code, name FROM parties").fetchall())
-        party_aliases = dict(run("SELECT alias, code FROM party_aliases").fetchall())
+        # Every alias of the parties people ask about; for the hundreds of local parties a results file
+        # introduced, only their full names: their codes ("BIG", "Morley") are ordinary words.
+        party_aliases = dict(run(
+            "SELECT a.alias, a.code FROM party_aliases a JOIN parties p USING (code) "
+            "WHERE p.origin = 'parties.csv' OR a.alias = norm_name(p.name) AND a.alias LIKE '% %'"
+        ).fetchall())
         for code, name in party_names.items():
-            party_aliases.setdefault(normalise_name(name), code)
-            party_aliases.setdefault(normalise_name(code), code)
+            if " " in normalise_name(name):
+                party_aliases.setdefault(normalise_name(name), code)
         places: dict[str, set[Place]] = defaultdict(set)
         for table, kind, names in (
             ("authority_aliases", "council", "authorities"),

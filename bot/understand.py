@@ -130,8 +130,8 @@ def _find_names(words: list[str], gazetteer: Gazetteer) -> tuple[list[str], list
         match = _fuzzy(words, start, used, gazetteer)
         if match:
             size, value = match
-            if isinstance(value, Place):
-                mentions.append((start, Ambiguity(" ".join(words[start : start + size]), (value,))))
+            if isinstance(value, tuple):
+                mentions.append((start, Ambiguity(" ".join(words[start : start + size]), value)))
             else:
                 parties.append((start, value))
             used |= set(range(start, start + size))
@@ -152,9 +152,11 @@ def _places_starting_with(word: str, gazetteer: Gazetteer) -> set[Place]:
     return found
 
 
-def _fuzzy(words: list[str], start: int, used: set[int], gazetteer: Gazetteer) -> tuple[int, Place | str] | None:
-    """A small misspelling of a place or party name starting at `start` ("Barnett", "Labor", "Tory's")."""
-    best: tuple[float, int, Place | str] | None = None
+def _fuzzy(
+    words: list[str], start: int, used: set[int], gazetteer: Gazetteer
+) -> tuple[int, tuple[Place, ...] | str] | None:
+    """A small misspelling of a place or party name starting at `start` ("Barnett", "Peterborogh")."""
+    best: tuple[float, int, tuple[Place, ...] | str] | None = None
     for size in (3, 2, 1):
         span = range(start, start + size)
         if start + size > len(words) or any(i in used or words[i] in QUESTION_WORDS for i in span):
@@ -163,12 +165,9 @@ def _fuzzy(words: list[str], start: int, used: set[int], gazetteer: Gazetteer) -
         for choices, is_place in ((gazetteer.place_aliases, True), (gazetteer.party_aliases, False)):
             hit = process.extractOne(phrase, choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if hit and (best is None or hit[1] > best[0]):
-                value: Place | str
+                value: tuple[Place, ...] | str
                 if is_place:
-                    options = gazetteer.place_aliases[hit[0]]
-                    if len({p.code for p in options}) != 1:
-                        continue
-                    value = next(iter(options))
+                    value = tuple(sorted(gazetteer.place_aliases[hit[0]], key=_place_order))
                 else:
                     value = gazetteer.party_aliases[hit[0]]
                 best = (hit[1], size, value)

@@ -63,6 +63,8 @@ MAIN_PARTIES = ("CON", "LAB", "LD", "GRN")  # the parties council_composition li
 
 # Councils left out on purpose: "Westminster" reads as Parliament; the brief rules out Richmond.
 EXCLUDED_COUNCILS = {"Westminster", "Richmond upon Thames"}
+# Councils people ask about by everyday names or misspell: each type of question asks about them first.
+FEATURED = ("Kingston upon Hull", "Barnet")
 # Everyday names for councils whose store name is formal.
 EVERYDAY_COUNCIL = {"Kingston upon Hull": "Hull", "St. Helens": "St Helens"}
 # Realistic misspellings, used now and then in place of the name (each is still closest to its own place).
@@ -307,6 +309,11 @@ def other_day(data: Data, election: str) -> list[str]:
 # ------------------------------------------------------------------ which places may be asked about
 
 
+def featured(data: Data) -> list[str]:
+    """The codes of FEATURED councils."""
+    return [code for code, name in sorted(data.councils.items()) if name in FEATURED]
+
+
 def council_pool(data: Data) -> list[str]:
     """Councils whose everyday name (and any misspelling used) names that council only."""
     pool = []
@@ -387,7 +394,7 @@ def seats_won_cases(data: Data, say: Phrasing, councils: list[str], count: int) 
     pairs = [(election, code) for (election, code) in sorted(data.seats_won)
              if code in councils and data.clean(election, code)]
     cases = []
-    for election, code in _distinct_places(rng, pairs, count):
+    for election, code in _distinct_places(rng, pairs, count, featured(data)):
         seats = data.seats_won[(election, code)]
         # Mostly the big parties, mostly where they won something; now and then a small party or a zero.
         standing = [p for p in SEATS_WON_WEIGHTS if p in seats and (seats[p] > 0 or rng.random() < 0.1)]
@@ -405,9 +412,12 @@ def seats_won_cases(data: Data, say: Phrasing, councils: list[str], count: int) 
     return cases
 
 
-def _distinct_places(rng: random.Random, options: list[Option], count: int) -> list[Option]:
-    """Up to `count` options, preferring a different council for each (position 1 of the tuple)."""
-    shuffled = rng.sample(options, len(options))
+def _distinct_places(
+    rng: random.Random, options: list[Option], count: int, featured: Sequence[str] = ()
+) -> list[Option]:
+    """Up to `count` options, preferring a different council for each (position 1 of the tuple); councils in
+    `featured` (the ones people ask about most, "Hull", "Barnet") go first."""
+    shuffled = sorted(rng.sample(options, len(options)), key=lambda option: option[1] not in featured)
     chosen: list[Option] = []
     seen: set[str] = set()
     for option in shuffled:
@@ -448,7 +458,7 @@ def full_result_cases(data: Data, say: Phrasing, councils: list[str], count: int
             continue
         options.append((election, code, ranked[0][0]))
     cases = []
-    for election, code, party in _distinct_places(say.rng, options, count):
+    for election, code, party in _distinct_places(say.rng, options, count, featured(data)):
         seats = data.seats_won[(election, code)]
         ask = say.fill(FULL_RESULT, place=say.council(data.councils[code]), year=str(year(data, election)))
         cases.append(Case(
@@ -483,7 +493,7 @@ def seats_held_cases(data: Data, say: Phrasing, councils: list[str], count: int)
             if party in held and (held[party] > 0 or rng.random() < 0.05):
                 options.append((election, code, party))
     cases = []
-    for election, code, party in _distinct_places(rng, options, count):
+    for election, code, party in _distinct_places(rng, options, count, featured(data)):
         held = data.held[(election, code)][party]
         total = data.control[(election, code)][1]
         ask = say.fill(SEATS_HELD, party=say.party(party), place=say.council(data.councils[code]),
@@ -521,7 +531,7 @@ def control_cases(data: Data, say: Phrasing, councils: list[str], count: int) ->
         if code in councils and data.clean(election, code) and control in ("LAB", "CON", "LD", "NOC")
     ]
     cases = []
-    for number_in_turn, (election, code, control) in enumerate(_distinct_places(rng, options, count)):
+    for number_in_turn, (election, code, control) in enumerate(_distinct_places(rng, options, count, featured(data))):
         name, said_year = data.councils[code], str(year(data, election))
         place = say.council(name)
         style = number_in_turn % 8
@@ -821,7 +831,7 @@ def comparison_cases(data: Data, say: Phrasing, councils: list[str], pool: list[
             for a, b in (("LAB", "CON"), ("CON", "LD"), ("LAB", "LD"), ("LAB", "GRN")):
                 if a in seats and b in seats and seats[a] != seats[b] and max(seats[a], seats[b]) > 0:
                     options.append((election, code, a, b))
-    for election, code, a, b in _distinct_places(rng, options, 6):
+    for election, code, a, b in _distinct_places(rng, options, 6, featured(data)):
         seats = data.seats_won[(election, code)]
         first, second = rng.sample([a, b], 2)
         ask = say.fill(TWO_PARTIES, a=say.party(first), b=say.party(second), place=say.council(data.councils[code]),
@@ -838,26 +848,24 @@ def comparison_cases(data: Data, say: Phrasing, councils: list[str], pool: list[
         if not all(data.clean(e, code) for e in LOCALS):
             continue
         for party in ("LAB", "CON", "LD"):
-            won = [data.seats_won.get((e, code), {}).get(party) for e in LOCALS]
-            if None not in won and won[0] != won[1] and not set(won) & days:  # type: ignore[arg-type]
+            if _two_clear_figures([data.seats_won.get((e, code), {}).get(party) for e in LOCALS], days):
                 won_options.append((party, code))
-            held = [data.held.get((e, code), {}).get(party) for e in LOCALS]
-            if None not in held and held[0] != held[1] and not set(held) & days:  # type: ignore[arg-type]
+            if _two_clear_figures([data.held.get((e, code), {}).get(party) for e in LOCALS], days):
                 held_options.append((party, code))
     y1, y2 = (str(year(data, e)) for e in LOCALS)
-    for party, code in _distinct_places(rng, won_options, 4):
+    for party, code in _distinct_places(rng, won_options, 4, featured(data)):
         won = [data.seats_won[(e, code)][party] for e in LOCALS]
         possessive = say.possessive(party) if party in PARTY_POSSESSIVE else ""
         templates = TWO_YEARS if possessive else TWO_YEARS[1:]
         ask = say.fill(templates, party=say.party(party), possessive=possessive,
                        place=say.council(data.councils[code]), y1=y1, y2=y2)
         cases.append(Case("compare", ask, [number(won[0]), number(won[1])],
-                          f"seats_won[{LOCALS}, {code} {data.councils[code]}, {party}] = {won[0]}, {won[1]}"))
+                          f"seats_won[{' & '.join(LOCALS)}, {code} {data.councils[code]}, {party}] = {won[0]}, {won[1]}"))
     for party, code in _distinct_places(rng, held_options, 2):
         held = [data.held[(e, code)][party] for e in LOCALS]
         ask = say.fill(TWO_YEARS_HELD, party=say.party(party), place=say.council(data.councils[code]), y1=y1, y2=y2)
         cases.append(Case("compare", ask, [number(held[0]), number(held[1])],
-                          f"council_composition[{LOCALS}, {code} {data.councils[code]}, {party}] = "
+                          f"council_composition[{' & '.join(LOCALS)}, {code} {data.councils[code]}, {party}] = "
                           f"{held[0]}, {held[1]}"))
     # Two parties, one constituency: votes.
     vote_options = []
@@ -880,6 +888,12 @@ def comparison_cases(data: Data, say: Phrasing, councils: list[str], pool: list[
             forbid=other_day(data, election),
         ))
     return cases
+
+
+def _two_clear_figures(figures: list[int | None], days: set[int]) -> bool:
+    """Both years have a figure, they differ, and neither could be mistaken for a polling day in the answer."""
+    first, second = figures
+    return first is not None and second is not None and first != second and not {first, second} & days
 
 
 # ------------------------------------------------------------------ 11. honesty
@@ -905,7 +919,7 @@ def honesty_cases(data: Data, say: Phrasing, councils: list[str], pool: list[Con
         (2010, "{place} {year} council results"),
     ):
         assert missing not in local_years
-        code = rng.choice(both)
+        code = rng.choice(both) if missing != 2031 or not set(featured(data)) & set(both) else featured(data)[0]
         ask = say.fill([template], party=say.party(rng.choice(["LAB", "CON", "LD"])),
                        place=say.council(data.councils[code]), year=str(missing))
         cases.append(Case("honesty", ask, [no_year(missing)],
