@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.answer import Answer
 from bot.gazetteer import Election, Place
-from bot.phrasing import SURE, Context, Handler, answer_from, day, everyday, no_candidates, source
+from bot.phrasing import SURE, Context, Handler, answer_from, capitalised, day, everyday, no_candidates, source
 
 
 def _constituency(context: Context, place: Place, election: Election, party: str | None) -> Answer | None:
@@ -26,8 +26,11 @@ def _constituency(context: Context, place: Place, election: Election, party: str
     else:
         winner = f"{row['winner']} ({row['party']})"
         text = f"{winner} won {place.name} on {day(election)}, a majority of {row['majority']:,}"
-        if context.question.yes_no and party:
-            text = ("Yes. " if party == row["party_code"] else "No. ") + text
+        if party and party != row["party_code"]:
+            lost = capitalised(f"{context.party(party)} did not win {place.name}")
+            text = ("No. " if context.question.yes_no else "") + f"{lost}: {text}"
+        elif party and context.question.yes_no:
+            text = f"Yes. {text}"
     return answer_from(context, text + source(row) + ".", result)
 
 
