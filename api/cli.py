@@ -175,7 +175,8 @@ def ask_command(
 ) -> None:
     """Answer one question, with the SQL and rows behind a factual answer."""
     settings = _settings(data_dir)
-    bot = _guard(lambda: Bot.open(settings.data_dir))
+    embedder = _embedder(settings)
+    bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
     try:
         answer = bot.answer(question)
     except BadQuestion as error:
@@ -185,6 +186,9 @@ def ask_command(
         print(ChatResponse.from_answer(answer, session or uuid.uuid4().hex).model_dump_json())
         return
     out.print(answer.text, highlight=False)
+    for citation in answer.citations:
+        published = citation.published or "undated"
+        out.print(f"[dim][{citation.n}] {citation.title} · {published} · {citation.passage_id}[/]", highlight=False)
     if answer.sql:
         out.print(f"\n[dim]route {answer.route} · confidence {answer.confidence:.2f}[/]\n[dim]{answer.sql}[/]")
 
@@ -204,7 +208,8 @@ def eval_command(
     except SuiteError as error:
         err.print(f"error: {error}", style="red", markup=False, highlight=False)
         raise typer.Exit(2) from error
-    bot = _guard(lambda: Bot.open(settings.data_dir))
+    embedder = _embedder(settings)
+    bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
     report = run_suite(cases, lambda text, _session: bot.answer(text), name=suite.name)
     markdown = render_markdown(report)
     if report_path:

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
+
+import numpy as np
 
 from bot.answer import Answer
 from bot.factual import answer_with_sql
 from bot.gazetteer import Gazetteer
-from bot.understand import understand
+from bot.passages import answer_from_passages
+from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
+from bot.understand import Question, understand
 from corpus.store import Store
+from index.embed import TextEmbedder
+from index.hybrid import PassageIndex
 
 MAX_QUESTION_CHARS = 2000
+REFUSE_AT = 0.5  # the router's probability of "none" at or above which the bot declines...
+SURE_REFUSAL = 0.9  # ...and above which it does not even look in the coverage
+QUOTE_AT = 0.4  # the least passage confidence worth quoting (below it: "I don't know")
+HYBRID_QUOTE_AT = 0.3  # beside a figure from the results, a looser quote still helps explain it
+STRONG_QUOTE = 0.6  # confidence at which a quote outweighs the router's doubt or the results' silence
+WHY = re.compile(r"\s*(why|how come)\b", re.I)
+EXPLAIN_TOO = re.compile(r"\b(and|but) (why|how come|what explains)\b|\bexplain\w*\b|\breasons?\b", re.I)
+ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
+                         r"claim\w*|view|critic\w*|argue\w*|analysis|think|thought|believe\w*|hop(e|ed|ing))\b", re.I)
 
 
 class BadQuestion(ValueError):
@@ -19,17 +37,30 @@ class BadQuestion(ValueError):
 
 
 class Bot:
-    """The loaded store and names; open once, answer many times."""
+    """The loaded store, names, coverage index and router; open once, answer many times."""
 
-    def __init__(self, store: Store, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, store: Store, gazetteer: Gazetteer, index: PassageIndex | None = None, router: Router | None = None
+    ) -> None:
         self.store = store
         self.gazetteer = gazetteer
+        self.index = index
+        self.router = router
 
     @classmethod
-    def open(cls, data_dir: Path) -> Bot:
-        """Open the store in `data_dir` read-only and load its names."""
+    def open(cls, data_dir: Path, embedder: TextEmbedder | None = None) -> Bot:
+        """Open the store read-only and load its names; given an embedder, its coverage index and the router."""
         store = Store.open(data_dir, read_only=True)
-        return cls(store, Gazetteer.load(store))
+        if embedder is None:
+            return cls(store, Gazetteer.load(store))
+        index = None
+        if store.coverage_counts()["passages"]:
+            store.close()  # the index opens the store itself, read-only, and shares it
+            index = PassageIndex.open(data_dir, embedder)
+            store = index.store
+        gazetteer = Gazetteer.load(store)
+        router = train_router(load_labelled_questions(), partial(understand, gazetteer=gazetteer), embedder)
+        return cls(store, gazetteer, index, router)
 
     def close(self) -> None:
         """Release the store."""
@@ -39,10 +70,11 @@ class Bot:
         """Answer one question.
 
         Args:
-            question: what the person typed; it is only ever matched and bound, never run.
+            question: what the person typed; it is only ever matched, embedded and bound, never run.
 
         Returns:
-            An Answer: from the results (route "sql") or an honest "I can't answer that" (route "none").
+            An Answer from the results (route "sql"), the coverage ("passages"), both ("hybrid"), or an
+            honest refusal that says what the bot covers ("none").
 
         Raises:
             BadQuestion: for an empty, oversized or binary question.
@@ -50,18 +82,79 @@ class Bot:
         started = time.perf_counter()
         text = check_question(question)
         understood = understand(text, self.gazetteer)
-        found = answer_with_sql(understood, self.store.connection, self.gazetteer)
+        if self.router is None or self.index is None:
+            found = answer_with_sql(understood, self.store.connection, self.gazetteer)
+        else:
+            vector = self.index.embedder.embed([text])[0]
+            found = self._follow(self.router.decide(features(understood, vector)), understood, vector)
         answer = found or self._refusal()
-        return _timed(answer, started)
+        return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})
+
+    def _follow(self, decision: RouteDecision, question: Question, vector: np.ndarray) -> Answer | None:
+        """Answer by the route chosen, falling back to the other source before giving up."""
+        chances = decision.probabilities
+        route = decision.route
+        explained = bool(WHY.match(question.text) or EXPLAIN_TOO.search(question.text)
+                         or ATTRIBUTION.search(question.text) or _names_outside_results(question))
+        if route != "sql" and not explained and question.measure is not None:
+            # A figure asked for plainly ("What was Labour's seat tally in Wigan?"): the results answer it.
+            factual = answer_with_sql(question, self.store.connection, self.gazetteer)
+            if factual is not None and factual.sql is not None:
+                return factual
+        if route == "none":
+            if chances["none"] >= SURE_REFUSAL:
+                return None
+            # Unsure it is out of scope: answer only if the coverage holds a strong match.
+            coverage = self._quote(question, vector, at_least=STRONG_QUOTE)
+            if coverage is not None or chances["none"] >= REFUSE_AT:
+                return coverage
+            route = max(("sql", "passages", "hybrid"), key=lambda r: chances[r])
+        if route in ("sql", "hybrid") and WHY.match(question.text):
+            route = "passages"  # "Why did…" asks for reasons, which only the coverage gives
+        elif route == "sql" and (ATTRIBUTION.search(question.text) or EXPLAIN_TOO.search(question.text)):
+            route = "hybrid"  # "according to the article", "…and why": the coverage must speak too
+        factual = answer_with_sql(question, self.store.connection, self.gazetteer) if route != "passages" else None
+        if route == "sql" and factual is not None and factual.sql is not None:
+            return factual
+        coverage = self._quote(question, vector, at_least=HYBRID_QUOTE_AT if route == "hybrid" else QUOTE_AT)
+        if factual is not None and factual.sql is None and self._outside_results(question):
+            # The results have no such year or place: the coverage may (an MP's majority in 2001).
+            return self._quote(question, vector, at_least=STRONG_QUOTE) or factual
+        if route == "hybrid" and factual is not None and coverage is not None:
+            return Answer(f"{factual.text}\n\n{coverage.text}", "hybrid", min(factual.confidence, coverage.confidence),
+                          citations=coverage.citations, sql=factual.sql, rows=factual.rows)
+        if coverage is not None:
+            return coverage
+        if factual is None and route == "passages" and question.measure is not None and question.places:
+            return answer_with_sql(question, self.store.connection, self.gazetteer)
+        return factual
+
+    def _quote(self, question: Question, vector: np.ndarray, at_least: float = QUOTE_AT) -> Answer | None:
+        """A passage answer at least `at_least` confident, or None."""
+        assert self.index is not None
+        found = answer_from_passages(question, self.index, self.gazetteer, vector)
+        return found if found is not None and found.confidence >= at_least else None
+
+    def _outside_results(self, question: Question) -> bool:
+        """The question names a year or a place the results do not have."""
+        years = {e.day.year for e in self.gazetteer.elections}
+        return question.unknown_place is not None or any(y not in years for y in question.years)
 
     def _refusal(self) -> Answer:
         years = ", ".join(f"{e.day.year} ({e.kind})" for e in self.gazetteer.elections)
+        articles = self.store.coverage_counts()["articles"]
         text = (
-            "I can't answer that from the results I have. I cover official results for the elections of "
-            f"{years}: seats won, seats held, control of councils, and constituency winners, majorities, "
-            "turnout and votes."
+            "I can't answer that from what I have. I cover official results for the elections of "
+            f"{years or 'none yet'} (seats won and held, council control, constituency winners, majorities, "
+            f"turnout and votes) and {articles} articles of election coverage I can quote from."
         )
         return Answer(text, "none", 0.0)
+
+
+def _names_outside_results(question: Question) -> bool:
+    """Capitalised words that are neither a place nor a party ("John Curtice"): a question about people."""
+    capitalised = {w.lower() for w in re.findall(r"(?<!^)\b[A-Z][a-z]+", question.text)}
+    return bool(capitalised & set(question.unmatched))
 
 
 def check_question(question: object) -> str:
@@ -76,9 +169,3 @@ def check_question(question: object) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise BadQuestion(f"the question is {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
     return text
-
-
-def _timed(answer: Answer, started: float) -> Answer:
-    from dataclasses import replace
-
-    return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})

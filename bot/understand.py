@@ -32,6 +32,7 @@ QUESTION_WORDS = set(
 )
 DIRECTIONS = {"north", "south", "east", "west", "central", "mid", "upper", "lower", "great", "new", "old"}
 STOP_PARTY_ALIASES = {"c", "l", "g", "ind", "other", "others", "all others", "lib", "yes", "new", "one"}
+POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # "Lincoln's seats" names Lincoln
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 GENERAL_WORDS = re.compile(r"\b(general elections?|ge\s?\d{0,4}|constituenc\w*|mps?|westminster|parliament\w*)\b")
 LOCAL_WORDS = re.compile(r"\b(locals?|local elections?|council\w*|ward\w*|mayor\w*)\b")
@@ -69,9 +70,9 @@ class Question:
 
 def understand(text: str, gazetteer: Gazetteer) -> Question:
     """Find the parties, places, years, election kind and measure a question names."""
-    norm = normalise_name(text)
+    norm = normalise_name(POSSESSIVE.sub("", text))
     words = norm.split()
-    parties, mentions, used = _find_names(words, gazetteer)
+    parties, mentions, used = _find_names(words, gazetteer, _name_like(text))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
     kind = _election_kind(norm, years, gazetteer)
     places, ambiguous = _settle_kind(mentions, kind)
@@ -97,7 +98,16 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     )
 
 
-def _find_names(words: list[str], gazetteer: Gazetteer) -> tuple[list[str], list[Ambiguity], set[int]]:
+def _name_like(text: str) -> set[str]:
+    """Words written as names: capitalised ones, or every word of a question typed all in lower case."""
+    if text == text.lower():
+        return {normalise_name(w) for w in text.split() if len(w) >= 6}
+    return {normalise_name(w) for w in re.findall(r"\b[A-Z][\w'’-]+", text)}
+
+
+def _find_names(
+    words: list[str], gazetteer: Gazetteer, name_like: set[str]
+) -> tuple[list[str], list[Ambiguity], set[int]]:
     """Party codes, and place mentions with their candidate places: exact aliases longest first, then
     names that only start a place's name ("Richmond"), then small misspellings ("Barnett")."""
     parties: list[tuple[int, str]] = []
@@ -119,15 +129,19 @@ def _find_names(words: list[str], gazetteer: Gazetteer) -> tuple[list[str], list
             elif party:
                 parties.append((start, party))
                 used |= span
+    exact_place_found = bool(mentions)
     for start, word in enumerate(words):
         if start in used or word in QUESTION_WORDS or word in DIRECTIONS or len(word) < 4 or word.isdigit():
             continue
+        if word not in name_like:
+            continue  # "red wall" is not Wallasey: only a word written as a name is guessed at
         prefixed = _places_starting_with(word, gazetteer)
         if prefixed:
             mentions.append((start, Ambiguity(word, tuple(sorted(prefixed, key=_place_order)))))
             used.add(start)
             continue
-        match = _fuzzy(words, start, used, gazetteer)
+        # A misspelling is only guessed at when the question names no place exactly: "Corbyn" is not "Corby".
+        match = None if exact_place_found else _fuzzy(words, start, used, gazetteer)
         if match:
             size, value = match
             if isinstance(value, tuple):
@@ -234,7 +248,7 @@ def _measure(norm: str, kind: str | None, names_party: bool) -> Measure | None:
          r"|composition)\b", "seats_held"),
         (r"\b(who won|who is the mp|which party won|winner|won the seat|who took|elected mp|win the seat)\b"
          r"(?!.*\bseats\b)", "winner"),
-        (r"\b(seats|mps|wins?|won|gained|elected|gains|losses)\b", "seats_won"),
+        (r"\b(seats?|tally|mps|wins?|won|gained|elected|gains|losses)\b", "seats_won"),
         (r"\b(result|results|what happened|how did .* (do|vote|go))\b", "full_result"),
     ]
     for pattern, measure in rules:

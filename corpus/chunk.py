@@ -23,12 +23,25 @@ def count_words(text: str) -> int:
     return int(len(WORD.findall(text)) * 1.3) + 1
 
 
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 def split_sentences(text: str) -> list[Span]:
-    """Character spans of the sentences in `text` (Bling Fire's segmenter), whitespace excluded."""
-    if not text.strip():
-        return []
-    _, offsets = blingfire.text_to_sentences_and_offsets(text)
-    return [(start, end) for start, end in offsets if text[start:end].strip()]
+    """Character spans of the sentences in `text`, whitespace excluded.
+
+    Paragraph breaks always end a sentence (a headline has no full stop); within a paragraph Bling
+    Fire's segmenter decides.
+    """
+    spans: list[Span] = []
+    paragraph_start = 0
+    for match in [*PARAGRAPH_BREAK.finditer(text), None]:
+        paragraph_end = match.start() if match else len(text)
+        paragraph = text[paragraph_start:paragraph_end]
+        if paragraph.strip():
+            _, offsets = blingfire.text_to_sentences_and_offsets(paragraph)
+            spans += [(paragraph_start + s, paragraph_start + e) for s, e in offsets if paragraph[s:e].strip()]
+        paragraph_start = match.end() if match else len(text)
+    return spans
 
 
 def chunk_article(

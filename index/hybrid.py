@@ -52,12 +52,13 @@ class PassageIndex:
     def __len__(self) -> int:
         return len(self.generation.keys)
 
-    def search(self, query: str, k: int = 5) -> list[SearchHit]:
+    def search(self, query: str, k: int = 5, vector: np.ndarray | None = None) -> list[SearchHit]:
         """The `k` best passages for `query`.
 
         Args:
             query: free text; it is embedded and tokenised, never interpreted.
             k: how many passages to return.
+            vector: the query's embedding, when the caller already has it.
 
         Returns:
             Hits, best first, fused by reciprocal rank over the dense and BM25 candidate lists.
@@ -65,7 +66,8 @@ class PassageIndex:
         if k <= 0 or not query.strip():
             return []
         depth = max(MIN_CANDIDATES, 4 * k)
-        vector = self.embedder.embed([query])[0]
+        if vector is None:
+            vector = self.embedder.embed([query])[0]
         fused: dict[int, float] = {}
         dense = _rank(fused, *self.generation.dense.search(vector, depth))
         lexical = _rank(fused, *self.generation.lexical.search(query, depth))

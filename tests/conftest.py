@@ -74,3 +74,22 @@ def bot(results_dir: Path) -> Iterator[Bot]:
     opened = Bot.open(results_dir)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def coverage_bot(
+    shared: Path, results_dir: Path, real_embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Bot]:
+    """The full bot: public results, the seed articles, and the BBC politics articles as distractors."""
+    from index.build import ingest
+    from tests.bench.ingest import bbc_paths
+
+    data_dir = tmp_path_factory.mktemp("coverage")
+    with Store.open(data_dir) as store:
+        for name in PUBLIC_FILES:
+            import_results(store, shared / "data" / name)
+    politics = [p for p in bbc_paths(shared) if p.parent.name == "politics"]
+    ingest([shared / "corpus" / "seeds", *politics], data_dir, real_embedder)
+    opened = Bot.open(data_dir, real_embedder)
+    yield opened
+    opened.close()

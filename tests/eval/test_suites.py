@@ -4,18 +4,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.ask import Bot
-from bot.evaluate import load_suite, render_markdown, run_suite
+from bot.evaluate import Report, load_suite, render_markdown, run_suite
 
 SUITES = Path(__file__).parent
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def test_factual_suite_is_at_least_95_percent_right(bot: Bot) -> None:
-    cases = load_suite(SUITES / "factual.yaml")
-    assert len(cases) >= 200
-    report = run_suite(cases, lambda text, _session: bot.answer(text), name="factual")
+def _run(bot: Bot, suite: str) -> Report:
+    report = run_suite(load_suite(SUITES / suite), lambda text, _session: bot.answer(text), name=suite)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "factual-report.md").write_text(render_markdown(report), encoding="utf-8")
-    failures = [f"{o.case.id}: {'; '.join(o.reasons)}" for o in report.outcomes if not o.passed]
-    assert report.accuracy >= 0.95, "\n".join(failures)
+    (ARTIFACTS / suite.replace(".yaml", "-report.md")).write_text(render_markdown(report), encoding="utf-8")
+    return report
+
+
+def _failures(report: Report) -> str:
+    failed = [o for o in report.outcomes if not o.passed]
+    return "\n".join(f"{o.case.id}: {o.case.turns[-1]} -> {'; '.join(o.reasons)}" for o in failed)
+
+
+def test_factual_suite_is_at_least_95_percent_right(bot: Bot) -> None:
+    report = _run(bot, "factual.yaml")
+    assert len(report.outcomes) >= 200
+    assert report.accuracy >= 0.95, _failures(report)
+
+
+def test_factual_suite_still_passes_with_coverage_and_router(coverage_bot: Bot) -> None:
+    report = _run(coverage_bot, "factual.yaml")
+    assert report.accuracy >= 0.95, _failures(report)
+
+
+@pytest.mark.parametrize(("suite", "least", "cases"), [
+    ("refusals.yaml", 0.90, 30),
+])
+def test_suite_meets_its_gate(coverage_bot: Bot, suite: str, least: float, cases: int) -> None:
+    report = _run(coverage_bot, suite)
+    assert len(report.outcomes) >= cases
+    assert report.accuracy >= least, _failures(report)

@@ -1,0 +1,93 @@
+"""The router: which route answers a question, learned from labelled questions plus what understanding found."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import get_args
+
+import numpy as np
+import yaml
+
+from bot.answer import Route
+from bot.understand import Question
+from index.embed import TextEmbedder
+
+ROUTES: tuple[Route, ...] = get_args(Route)
+EXPLAIN = re.compile(r"\b(why|how come|explain|reason|because|what (does|did) .* (mean|say|think|argue|claim)|"
+                     r"what do .* (say|think)|said|say|says|according|view|opinion|blame|struggle|matter)\b", re.I)
+FIGURE = re.compile(
+    r"\b(how many|what (was|is) the (majority|turnout)|who (won|controls|runs)|which (party|councils))\b", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDecision:
+    """The route chosen and the probability the router gave each route."""
+
+    route: Route
+    probabilities: dict[str, float]
+
+
+def features(question: Question, vector: np.ndarray) -> np.ndarray:
+    """The question's embedding followed by the signals understanding found (0/1 each)."""
+    text = question.text
+    flags = [
+        bool(question.places), bool(question.parties), bool(question.years), question.measure is not None,
+        question.unknown_place is not None, bool(question.ambiguous), bool(EXPLAIN.search(text)),
+        bool(FIGURE.search(text)), bool(EXPLAIN.search(text)) and question.measure is not None,
+        len(text.split()) <= 2,
+    ]
+    return np.concatenate([vector.astype(np.float32), np.asarray(flags, dtype=np.float32)])
+
+
+class Router:
+    """Softmax regression over `features`: small, fast (one matrix product) and retrained in a second."""
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray) -> None:
+        self.weights = weights
+        self.bias = bias
+
+    @classmethod
+    def train(cls, rows: np.ndarray, labels: list[str], l2: float = 1e-3, steps: int = 600) -> Router:
+        """Fit on feature rows and their route labels by full-batch gradient descent."""
+        targets = np.zeros((len(labels), len(ROUTES)), dtype=np.float32)
+        targets[np.arange(len(labels)), [ROUTES.index(label) for label in labels]] = 1.0
+        weights = np.zeros((rows.shape[1], len(ROUTES)), dtype=np.float32)
+        bias = np.zeros(len(ROUTES), dtype=np.float32)
+        rate = 1.0
+        for _ in range(steps):
+            probabilities = _softmax(rows @ weights + bias)
+            error = (probabilities - targets) / len(labels)
+            weights -= rate * (rows.T @ error + l2 * weights)
+            bias -= rate * error.sum(axis=0)
+        return cls(weights, bias)
+
+    def decide(self, row: np.ndarray) -> RouteDecision:
+        """The most probable route for one feature row."""
+        probabilities = _softmax((row @ self.weights + self.bias)[None, :])[0]
+        best = int(np.argmax(probabilities))
+        return RouteDecision(ROUTES[best], {r: float(p) for r, p in zip(ROUTES, probabilities, strict=True)})
+
+
+def load_labelled_questions() -> list[tuple[str, str]]:
+    """The labelled questions that ship with the bot (bot/router_questions.yaml)."""
+    raw = yaml.safe_load(resources.files("bot").joinpath("router_questions.yaml").read_text(encoding="utf-8"))
+    return [(item["q"], item["route"]) for item in raw]
+
+
+def train_router(
+    labelled: list[tuple[str, str]], understand_text: Callable[[str], Question], embedder: TextEmbedder
+) -> Router:
+    """Embed and understand every labelled question, then fit the router."""
+    questions = [understand_text(q) for q, _ in labelled]
+    vectors = embedder.embed([q for q, _ in labelled])
+    rows = np.stack([features(question, vector) for question, vector in zip(questions, vectors, strict=True)])
+    return Router.train(rows, [route for _, route in labelled])
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
