@@ -24,10 +24,11 @@ MAX_QUESTION_CHARS = 2000
 REFUSE_AT = 0.5  # the router's probability of "none" at or above which the bot declines...
 SURE_REFUSAL = 0.9  # ...and above which it does not even look in the coverage
 QUOTE_AT = 0.4  # the least passage confidence worth quoting (below it: "I don't know")
-HYBRID_QUOTE_AT = 0.3  # beside a figure from the results, a looser quote still helps explain it
+CUED_QUOTE = 0.5  # "according to the coverage…": worth answering from it even when the router doubts
+HYBRID_QUOTE_AT = 0.25  # beside a figure from the results, a looser quote still helps explain it
 STRONG_QUOTE = 0.6  # confidence at which a quote outweighs the router's doubt or the results' silence
 WHY = re.compile(r"\s*(why|how come)\b", re.I)
-EXPLAIN_TOO = re.compile(r"\b(and|but) (why|how come|what explains)\b|\bexplain\w*\b|\breasons?\b", re.I)
+EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexplain\w*\b|\breasons?\b", re.I)
 ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
                          r"claim\w*|view|critic\w*|argue\w*|analysis|think|thought|believe\w*|hop(e|ed|ing))\b", re.I)
 
@@ -92,6 +93,15 @@ class Bot:
 
     def _follow(self, decision: RouteDecision, question: Question, vector: np.ndarray) -> Answer | None:
         """Answer by the route chosen, falling back to the other source before giving up."""
+        found: list[Answer | None] = []
+
+        def quote(at_least: float) -> Answer | None:
+            """The coverage's answer (searched once per question) if at least this confident."""
+            if not found:
+                assert self.index is not None
+                found.append(answer_from_passages(question, self.index, self.gazetteer, vector))
+            return found[0] if found[0] is not None and found[0].confidence >= at_least else None
+
         chances = decision.probabilities
         route = decision.route
         explained = bool(WHY.match(question.text) or EXPLAIN_TOO.search(question.text)
@@ -99,13 +109,13 @@ class Bot:
         if route != "sql" and not explained and question.measure is not None:
             # A figure asked for plainly ("What was Labour's seat tally in Wigan?"): the results answer it.
             factual = answer_with_sql(question, self.store.connection, self.gazetteer)
-            if factual is not None and factual.sql is not None:
+            if factual is not None and (factual.sql is not None or not self._outside_results(question)):
                 return factual
         if route == "none":
-            if chances["none"] >= SURE_REFUSAL:
+            if chances["none"] >= SURE_REFUSAL and not explained:
                 return None
             # Unsure it is out of scope: answer only if the coverage holds a strong match.
-            coverage = self._quote(question, vector, at_least=STRONG_QUOTE)
+            coverage = quote(CUED_QUOTE if explained else STRONG_QUOTE)
             if coverage is not None or chances["none"] >= REFUSE_AT:
                 return coverage
             route = max(("sql", "passages", "hybrid"), key=lambda r: chances[r])
@@ -114,12 +124,12 @@ class Bot:
         elif route == "sql" and (ATTRIBUTION.search(question.text) or EXPLAIN_TOO.search(question.text)):
             route = "hybrid"  # "according to the article", "…and why": the coverage must speak too
         factual = answer_with_sql(question, self.store.connection, self.gazetteer) if route != "passages" else None
-        if route == "sql" and factual is not None and factual.sql is not None:
+        if route == "sql" and factual is not None and not self._outside_results(question):
             return factual
-        coverage = self._quote(question, vector, at_least=HYBRID_QUOTE_AT if route == "hybrid" else QUOTE_AT)
+        coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" else QUOTE_AT)
         if factual is not None and factual.sql is None and self._outside_results(question):
             # The results have no such year or place: the coverage may (an MP's majority in 2001).
-            return self._quote(question, vector, at_least=STRONG_QUOTE) or factual
+            return quote(STRONG_QUOTE) or factual
         if route == "hybrid" and factual is not None and coverage is not None:
             return Answer(f"{factual.text}\n\n{coverage.text}", "hybrid", min(factual.confidence, coverage.confidence),
                           citations=coverage.citations, sql=factual.sql, rows=factual.rows)
@@ -128,12 +138,6 @@ class Bot:
         if factual is None and route == "passages" and question.measure is not None and question.places:
             return answer_with_sql(question, self.store.connection, self.gazetteer)
         return factual
-
-    def _quote(self, question: Question, vector: np.ndarray, at_least: float = QUOTE_AT) -> Answer | None:
-        """A passage answer at least `at_least` confident, or None."""
-        assert self.index is not None
-        found = answer_from_passages(question, self.index, self.gazetteer, vector)
-        return found if found is not None and found.confidence >= at_least else None
 
     def _outside_results(self, question: Question) -> bool:
         """The question names a year or a place the results do not have."""

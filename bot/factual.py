@@ -78,6 +78,8 @@ def _without_place(context: Context, kind: str | None) -> Answer | None:
         return control_changes(context)
     if not question.parties or question.measure not in {"seats_won", "full_result", "seats_held", None}:
         return None
+    if question.unmatched:
+        return None  # words the results know nothing of ("MSPs", "Senedd"): not a national total we hold
     kind = kind or "general"
     elections, note = elections_of_kind(context, kind)
     if note:

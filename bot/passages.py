@@ -14,9 +14,9 @@ from bot.understand import Question
 from corpus.chunk import split_sentences
 from index.hybrid import PassageIndex, SearchHit
 
-CANDIDATES = 20  # passages retrieved before re-ranking
+CANDIDATES = 12  # passages retrieved before re-ranking
 PASSAGES_READ = 4  # passages whose sentences compete to be quoted
-SENTENCES_EMBEDDED = 4  # the lexical front-runners re-scored by meaning (each costs 2-3 ms here)
+SENTENCES_EMBEDDED = 3  # the lexical front-runners re-scored by meaning (each costs 2-3 ms here)
 MAX_QUOTES = 3
 PER_ARTICLE = 2
 BOOST = 0.004  # about a few ranks of reciprocal-rank fusion per thing the question names that a passage shares

@@ -27,10 +27,12 @@ QUESTION_WORDS = set(
     me tell show give list number total overall all any each every per cent percent percentage year years may
     june december last latest recent previous constituency constituencies mp mps ward wards held hold holds
     against versus vs run runs running charge who's whats what's did didn't new same change changed hands
-    make up makeup composition size get got getting gains losses loss
+    make up makeup composition size get got getting gains losses loss sit sits
     where""".split()
 )
-DIRECTIONS = {"north", "south", "east", "west", "central", "mid", "upper", "lower", "great", "new", "old"}
+# Words in many place names that never name a place alone ("Leeds City Council" is Leeds).
+DIRECTIONS = {"north", "south", "east", "west", "central", "mid", "upper", "lower", "great", "new", "old", "city",
+              "county", "borough", "district", "royal", "saint", "port"}
 STOP_PARTY_ALIASES = {"c", "l", "g", "ind", "other", "others", "all others", "lib", "yes", "new", "one"}
 POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # "Lincoln's seats" names Lincoln
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -242,10 +244,11 @@ def _measure(norm: str, kind: str | None, names_party: bool) -> Measure | None:
         (r"\b(who|which party)\b.*\b(control|controls|controlled|runs?|running|in charge)\b|\bcontrol of\b"
          r"|\b(run|controlled|led) by\b|\b(under|in) no overall control\b|\bnoc\b|\bcontrol\b", "control"),
         (r"\b(get|got|were|was|be) elected\b|\bcouncillors elected\b", "seats_won"),
-        (r"\bhow (many|big)\b.*\b(seats|councillors)\b.*\b(are there|are on|is on|on .*council|in total|council have)\b"
+        (r"\bhow (many|big)\b.*\b(seats|councillors)\b.*"
+         r"\b(are there|are on|is on|on .*council|in total|council have)\b"
          r"|\b(size of|how big is)\b", "council_size"),
-        (r"\b(seats held|hold|holds|held|have on|has on|have|had|councillors (does|did|were|are)|make ?up"
-         r"|composition)\b", "seats_held"),
+        (r"\b(seats held|hold|holds|held|have on|has on|sit on|sits on|have|had|councillors (does|did|were|are)"
+         r"|make ?up|composition)\b", "seats_held"),
         (r"\b(who won|who is the mp|which party won|winner|won the seat|who took|elected mp|win the seat)\b"
          r"(?!.*\bseats\b)", "winner"),
         (r"\b(seats?|tally|mps|wins?|won|gained|elected|gains|losses)\b", "seats_won"),
