@@ -18,7 +18,7 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-general-elections/HoC-GE2019-results-by-candidate.csv \
 	hoc-general-elections/parliament-2017-candidates.csv)
 
-.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql clean
+.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,11 +46,14 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-eval: setup ## Import the public results from $(SHARED) into $(EVAL_DIR)/ and run the factual suite
+eval: setup ## Build $(EVAL_DIR)/ from $(SHARED) (results, seeds, BBC politics) and run every suite
 	$(BIN)/hustings ingest --results $(RESULTS_FILES) --data-dir $(EVAL_DIR)
-	$(BIN)/hustings eval tests/eval/factual.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/factual-report.md
+	$(BIN)/hustings ingest $(SHARED)/corpus/seeds $(SHARED)/data/bbc-news-2004-2005/politics --data-dir $(EVAL_DIR)
+	for suite in factual router coverage refusals; do \
+	  $(BIN)/hustings eval tests/eval/$$suite.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/$$suite-report.md; \
+	done
 
-bench: bench-ingest bench-results bench-sql ## Run every benchmark
+bench: bench-ingest bench-results bench-sql bench-passages ## Run every benchmark
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
 	$(BIN)/python -m tests.bench.ingest --shared $(SHARED)
@@ -63,3 +66,6 @@ bench-sql: setup ## SQL-route latency in process over the factual suite
 
 clean: ## Remove the virtualenv and the data directory
 	rm -rf $(VENV) $(DATA_DIR)
+
+bench-passages: setup ## Passage-route latency and recall@5 (dense, BM25, hybrid) over the coverage suite
+	$(BIN)/python -m tests.bench.passages --shared $(SHARED)

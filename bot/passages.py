@@ -192,7 +192,8 @@ def _is_headline(sentence: str, title: str) -> bool:
 def _compose(quotes: list[Quote]) -> Answer:
     """Quote the sentences verbatim, grouped by passage in reading order, each group with its citation."""
     by_passage: dict[str, list[Quote]] = {}
-    for quote in sorted(quotes, key=lambda q: (q.hit.stored.passage.id, q.start)):
+    unique = {(q.hit.stored.passage.article_id, q.start): q for q in reversed(quotes)}.values()
+    for quote in sorted(unique, key=lambda q: (q.hit.stored.passage.id, q.start)):
         by_passage.setdefault(quote.hit.stored.passage.id, []).append(quote)
     order = sorted(by_passage, key=lambda pid: -max(q.score for q in by_passage[pid]))
     parts, citations = [], []

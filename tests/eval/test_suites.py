@@ -43,3 +43,15 @@ def test_suite_meets_its_gate(coverage_bot: Bot, suite: str, least: float, cases
     report = _run(coverage_bot, suite)
     assert len(report.outcomes) >= cases
     assert report.accuracy >= least, _failures(report)
+
+
+# Issue 5 asks for router >= 95% and coverage >= 85%; the bot is not there yet (router 89%, coverage 78%
+# when these floors were set). Until it is, these floors stop it getting worse.
+@pytest.mark.parametrize(("suite", "floor", "cases"), [
+    ("router.yaml", 0.86, 120),
+    ("coverage.yaml", 0.74, 80),
+])
+def test_suite_does_not_fall_below_its_measured_floor(coverage_bot: Bot, suite: str, floor: float, cases: int) -> None:
+    report = _run(coverage_bot, suite)
+    assert len(report.outcomes) >= cases
+    assert report.accuracy >= floor, _failures(report)
