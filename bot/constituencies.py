@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.answer import Answer
 from bot.gazetteer import Election, Place
-from bot.phrasing import SURE, Context, Handler, answer_from, capitalised, day, everyday, no_candidates, source
+from bot.phrasing import (
+    SURE,
+    Context,
+    Handler,
+    answer_from,
+    capitalised,
+    day,
+    everyday,
+    list_size,
+    no_candidates,
+    source,
+)
 
 
 def _constituency(context: Context, place: Place, election: Election, party: str | None) -> Answer | None:
@@ -79,3 +92,19 @@ CONSTITUENCY: dict[str, Handler] = {
     "votes": _constituency_votes, "vote_share": _constituency_votes, "full_result": _constituency_result,
     "control": _constituency,
 }
+
+
+def majority_ranking(context: Context, election: Election, party: str | None) -> Answer | None:
+    """Constituencies by majority, smallest or largest first, for one party or all."""
+    question = context.question
+    smallest = bool(re.search(r"\b(smallest|narrowest|closest|lowest|tightest|most marginal)\b", question.text.lower()))
+    limit = list_size(question.text)
+    result = context.run("majority_ranking", election=election.id, party=party, smallest=smallest, limit=limit)
+    if not result.rows:
+        return None
+    order = "smallest" if smallest else "largest"
+    whose = f" won by {context.party(party)}" if party else ""
+    listed = "; ".join(f"{r['constituency']} ({r['winner']}, {r['party']}) {r['majority']:,}" for r in result.rows)
+    head = (f"The {order} majority{whose} at the general election of {day(election)}" if limit == 1 else
+            f"The {len(result.rows)} {order} majorities{whose} at the general election of {day(election)}")
+    return answer_from(context, f"{head}: {listed}{source(result.rows[0])}.", result)

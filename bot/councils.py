@@ -15,6 +15,7 @@ from bot.phrasing import (
     day,
     elections_of_kind,
     everyday,
+    list_size,
     no_candidates,
     not_listed,
     source,
@@ -174,7 +175,8 @@ def ranking(context: Context, election: Election, party: str) -> Answer | None:
         text = (f"Biggest {what} for {context.party(party)} in seats held after {day(election)}, compared with "
                 f"after the previous election: {listed}")
     else:
-        result = context.run("council_ranking", election=election.id, party=party)
+        result = context.run("council_ranking", election=election.id, party=party, region=question.region,
+                             limit=list_size(question.text))
         listed = "; ".join(f"{r['council']} {r['seats_won']}" for r in result.rows)
         text = f"Councils where {context.party(party)} won the most seats on {day(election)}: {listed}"
     if not result.rows:
@@ -216,3 +218,33 @@ COUNCIL: dict[str, Handler] = {
     "control_change": _control, "largest_party": _largest_party, "council_size": _council_size,
     "votes": _council_votes, "vote_share": _council_votes, "winner": _largest_party,
 }
+
+
+def councils_controlled(context: Context, election: Election, party: str | None) -> Answer | None:
+    """The councils a party (or nobody) controlled after an election, in a region if one is named."""
+    question = context.question
+    control = party or "NOC"
+    result = context.run("councils_controlled", election=election.id, control=control, region=question.region)
+    where = f" in {question.region}" if question.region else ""
+    who = f"{context.party(party)} controlled" if party else "No party had overall control of"
+    if not result.rows:
+        return answer_from(context, f"{who} no councils{where} in my results after {day(election)}.", result)
+    listed = ", ".join(r["council"] for r in result.rows)
+    text = f"{who} {len(result.rows)} councils{where} after the elections of {day(election)}: {listed}"
+    return answer_from(context, text + source(result.rows[0]) + ".", result)
+
+
+def held_ranking(context: Context, election: Election, party: str | None) -> Answer | None:
+    """Councils ranked by the seats a party held after an election."""
+    question = context.question
+    if party is None:
+        return None
+    result = context.run("held_ranking", election=election.id, party=party, region=question.region,
+                         limit=list_size(question.text))
+    if not result.rows:
+        return None
+    listed = "; ".join(f"{r['council']} {r['seats_held']} of {r['total_seats']}" for r in result.rows)
+    where = f" in {question.region}" if question.region else ""
+    text = f"Councils{where} where {context.party(party)} held the most seats after {day(election)}: {listed}"
+    return answer_from(context, text + source(result.rows[0]) + ".", result)
+

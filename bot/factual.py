@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from bot.answer import Answer
-from bot.constituencies import CONSTITUENCY, national_seats
-from bot.councils import COUNCIL, control_changes, local_total, ranking
+from bot.constituencies import CONSTITUENCY, majority_ranking, national_seats
+from bot.councils import COUNCIL, control_changes, councils_controlled, held_ranking, local_total, ranking
 from bot.gazetteer import Election, Gazetteer, Place
 from bot.phrasing import SURE, Context, Handler, elections_of_kind, everyday
 from bot.understand import Question
@@ -76,6 +76,9 @@ def _without_place(context: Context, kind: str | None) -> Answer | None:
     question = context.question
     if question.measure == "control_change":
         return control_changes(context)
+    listing = _listing(context, kind)
+    if listing is not None:
+        return listing
     if not question.parties or question.measure not in {"seats_won", "full_result", "seats_held", None}:
         return None
     if question.unmatched:
@@ -102,6 +105,24 @@ def _without_place(context: Context, kind: str | None) -> Answer | None:
         return answers[0]
     return Answer(" ".join(a.text for a in answers), "sql", min(a.confidence for a in answers),
                   sql="\n;\n".join(a.sql for a in answers if a.sql), rows=tuple(r for a in answers for r in a.rows))
+
+
+def _listing(context: Context, kind: str | None) -> Answer | None:
+    """Lists across places: councils a party controls, councils by seats held, seats by majority."""
+    question = context.question
+    party = question.parties[0] if question.parties else None
+    if question.measure == "majority" and (kind or "general") == "general":
+        builder = majority_ranking
+    elif question.measure == "control" and (question.wants_list or question.region):
+        builder = councils_controlled
+    elif question.measure == "seats_held" and (question.ranking or question.wants_list) and party:
+        builder = held_ranking
+    else:
+        return None
+    elections, note = elections_of_kind(context, "general" if builder is majority_ranking else "local")
+    if note:
+        return note
+    return builder(context, elections[-1], party)
 
 
 def _kind_of_measure(question: Question) -> str | None:

@@ -41,11 +41,13 @@ class Gazetteer:
         party_names: dict[str, str],
         place_aliases: dict[str, set[Place]],
         elections: list[Election],
+        regions: dict[str, str] | None = None,
     ) -> None:
         self.party_aliases = party_aliases
         self.party_names = party_names
         self.place_aliases = place_aliases
         self.elections = sorted(elections, key=lambda e: e.day)
+        self.regions = regions or {}  # normalised name -> the region as the results spell it
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         for alias in place_aliases:
             self.places_by_first_word[alias.split(" ")[0]].add(alias)
@@ -77,7 +79,9 @@ class Gazetteer:
                 for variant in _everyday_variants(alias):
                     places[variant].add(Place(kind, code, name))  # type: ignore[arg-type]
         elections = [Election(*row) for row in run("SELECT id, date, kind, name FROM elections").fetchall()]
-        return cls(party_aliases, party_names, dict(places), elections)
+        regions = {normalise_name(r): r for (r,) in run("SELECT DISTINCT region FROM authorities WHERE region <> ''")
+                   .fetchall()}
+        return cls(party_aliases, party_names, dict(places), elections, regions)
 
     def party_name(self, code: str) -> str:
         """The everyday name of a party code."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -99,3 +100,13 @@ def elections_of_kind(context: Context, kind: str) -> tuple[list[Election], Answ
             return [], Answer(f"I have {kind} election results for {years}, not {asked}.", "sql", SURE)
         return chosen, None
     return [have[-1]], None
+
+
+def list_size(text: str, default: int = 10) -> int:
+    """"Top 3 …" -> 3; a question that asks for one ("Which seat had…") -> 1."""
+    number = re.search(r"\b(top|first|best|worst|largest|smallest|biggest)\s+(\d{1,2})\b", text.lower())
+    if number:
+        return max(1, min(50, int(number.group(2))))
+    if re.match(r"\s*(which|what) (seat|council|constituency) (had|has|was)\b", text.lower()):
+        return 1
+    return default

@@ -63,8 +63,9 @@ LIMIT 2""",
 SELECT a.name AS council, s.seats AS seats_won, s.source_file
 FROM seats_won s JOIN authorities a USING (ons_code)
 WHERE s.election_id = $election AND s.party_code = $party AND s.seats > 0
+  AND ($region IS NULL OR a.region = $region)
 ORDER BY s.seats DESC, a.name
-LIMIT 10""",
+LIMIT $limit""",
     "change_ranking": """
 SELECT a.name AS council, c.net_change, c.seats_held, c.source_file
 FROM council_composition c JOIN authorities a USING (ons_code)
@@ -110,6 +111,24 @@ FROM candidacies c JOIN parties p ON p.code = c.party_code
 WHERE c.election_id = $election AND c.ons_code = $council AND ($party IS NULL OR c.party_code = $party)
 GROUP BY p.name
 ORDER BY votes DESC NULLS LAST""",
+    "councils_controlled": """
+SELECT a.name AS council, coalesce(p.name, 'No overall control') AS control, k.total_seats, k.source_file
+FROM council_control k JOIN authorities a USING (ons_code) LEFT JOIN parties p ON p.code = k.control
+WHERE k.election_id = $election AND k.control = $control AND ($region IS NULL OR a.region = $region)
+ORDER BY a.name""",
+    "held_ranking": """
+SELECT a.name AS council, c.seats_held, k.total_seats, c.source_file
+FROM council_composition c JOIN authorities a USING (ons_code) JOIN council_control k USING (election_id, ons_code)
+WHERE c.election_id = $election AND c.party_code = $party AND c.seats_held > 0
+  AND ($region IS NULL OR a.region = $region)
+ORDER BY c.seats_held DESC, a.name
+LIMIT $limit""",
+    "majority_ranking": """
+SELECT r.name AS constituency, r.winner, p.name AS party, r.majority, r.source_file
+FROM constituency_results r JOIN parties p ON p.code = r.party_code
+WHERE r.election_id = $election AND ($party IS NULL OR r.party_code = $party)
+ORDER BY CASE WHEN $smallest THEN r.majority ELSE -r.majority END, r.name
+LIMIT $limit""",
     "elections_with_data": """
 SELECT DISTINCT e.id, e.date FROM elections e
 WHERE e.id IN (SELECT election_id FROM seats_won WHERE ons_code = $place

@@ -67,6 +67,7 @@ class Question:
     direction: Literal["gain", "loss"] | None = None
     ranking: bool = False
     unknown_place: str | None = None  # words where a place name would go that name no place we know
+    region: str | None = None  # "London councils", "in the North West"
     unmatched: tuple[str, ...] = field(default=())
 
 
@@ -76,8 +77,12 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     words = norm.split()
     parties, mentions, used = _find_names(words, gazetteer, _name_like(text))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
+    region = next(((n, r) for n, r in sorted(gazetteer.regions.items(), key=lambda i: -len(i[0]))
+                   if re.search(rf"\b{re.escape(n)}\b", norm)), None)
     kind = _election_kind(norm, years, gazetteer)
     places, ambiguous = _settle_kind(mentions, kind)
+    if region and any(region[0] in normalise_name(p.name) for p in places):
+        region = None  # "North East Lincolnshire" is a council, not the North East
     kind = kind or _kind_of_places(places)
     measure = _measure(norm, kind, bool(parties))
     return Question(
@@ -93,9 +98,11 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         wants_list=bool(re.search(r"\b(which|what|list|name)\b.*\b(councils|constituencies|seats|places)\b", norm)),
         direction=_direction(norm),
         ranking=bool(RANKING.search(norm)),
-        unknown_place=None if places or ambiguous else _unknown_place(words, used),
+        unknown_place=None if places or ambiguous or region else _unknown_place(words, used),
+        region=region[1] if region else None,
         unmatched=tuple(
-            w for i, w in enumerate(words) if i not in used and w not in QUESTION_WORDS and not w.isdigit()
+            w for i, w in enumerate(words)
+            if i not in used and w not in QUESTION_WORDS and not w.isdigit() and not (region and w in region[0])
         ),
     )
 
