@@ -18,7 +18,7 @@ CANDIDATES = 12  # passages retrieved before re-ranking
 PASSAGES_READ = 4  # passages whose sentences compete to be quoted
 SENTENCES_EMBEDDED = 3  # the lexical front-runners re-scored by meaning (each costs 2-3 ms here)
 MAX_QUOTES = 3
-PER_ARTICLE = 2
+PER_ARTICLE = 3
 BOOST = 0.004  # about a few ranks of reciprocal-rank fusion per thing the question names that a passage shares
 STOPWORDS = set(
     """a an the of in on at for to from by and or but with did do does was were is are be been has have had how
