@@ -12,7 +12,7 @@ from bot.ask import Bot
 from corpus.results import import_results
 from corpus.store import Store
 from index.embed import Embedder
-from tests.helpers import HashEmbedder
+from tests.helpers import PUBLIC_FILES, HashEmbedder
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MODEL_CACHE = Path(os.environ.get("HUSTINGS_MODEL_CACHE", Path.home() / ".cache" / "hustings" / "models"))
@@ -46,16 +46,6 @@ def real_embedder() -> Embedder:
     return Embedder.load(MODEL_CACHE)
 
 
-PUBLIC_FILES = [
-    "hoc-local-elections-2022/council_composition_2018_2022_england.csv",
-    "hoc-local-elections-2022/candidates_results_2022.csv",
-    "leap-2018/leap-2018-05-03.csv",
-    "opencouncildata/history2016-2025.csv",
-    "hoc-general-elections/HoC-GE2017-results-by-constituency.csv",
-    "hoc-general-elections/HoC-GE2019-results-by-constituency.csv",
-    "hoc-general-elections/HoC-GE2019-results-by-candidate.csv",
-    "hoc-general-elections/parliament-2017-candidates.csv",
-]
 
 
 @pytest.fixture(scope="session")

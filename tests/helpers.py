@@ -62,3 +62,16 @@ def write_articles(folder: Path, count: int, sentences: int = 12, prefix: str = 
 def write_manifest(folder: Path, records: list[dict[str, object]]) -> None:
     """Write a manifest.jsonl beside articles."""
     (folder / "manifest.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+
+# The eight public results files in ../shared/data that the importers, suites and benchmarks read.
+PUBLIC_FILES = (
+    "hoc-local-elections-2022/council_composition_2018_2022_england.csv",
+    "hoc-local-elections-2022/candidates_results_2022.csv",
+    "leap-2018/leap-2018-05-03.csv",
+    "opencouncildata/history2016-2025.csv",
+    "hoc-general-elections/HoC-GE2017-results-by-constituency.csv",
+    "hoc-general-elections/HoC-GE2019-results-by-constituency.csv",
+    "hoc-general-elections/HoC-GE2019-results-by-candidate.csv",
+    "hoc-general-elections/parliament-2017-candidates.csv",
+)

@@ -21,17 +21,8 @@ from pathlib import Path
 from corpus.results import import_results, normalise_name, results_status
 from corpus.results.canonical import COLUMNS
 from corpus.store import Store
+from tests.helpers import PUBLIC_FILES
 
-RESULTS_FILES = (
-    "hoc-local-elections-2022/council_composition_2018_2022_england.csv",
-    "hoc-local-elections-2022/candidates_results_2022.csv",
-    "leap-2018/leap-2018-05-03.csv",
-    "opencouncildata/history2016-2025.csv",
-    "hoc-general-elections/HoC-GE2017-results-by-constituency.csv",
-    "hoc-general-elections/HoC-GE2019-results-by-constituency.csv",
-    "hoc-general-elections/HoC-GE2019-results-by-candidate.csv",
-    "hoc-general-elections/parliament-2017-candidates.csv",
-)
 SAMPLE_COUNCILS = (
     "Kingston upon Hull",
     "Barnet",
@@ -66,7 +57,7 @@ CITED = "s.dataset || ' (' || coalesce(src.licence, 'see README') || ')'"
 
 def results_paths(shared: Path) -> list[Path]:
     """The eight public results files under `shared`/data."""
-    return [shared / "data" / name for name in RESULTS_FILES]
+    return [shared / "data" / name for name in PUBLIC_FILES]
 
 
 def import_all(store: Store, shared: Path) -> list[tuple[str, float, int]]:

@@ -16,7 +16,7 @@ from bot.ask import Bot
 from bot.evaluate import load_suite
 from corpus.results import import_results
 from corpus.store import Store
-from tests.conftest import PUBLIC_FILES
+from tests.helpers import PUBLIC_FILES
 
 SUITE = Path(__file__).resolve().parents[1] / "eval" / "factual.yaml"
 

@@ -39,17 +39,8 @@ import yaml
 from corpus.results import import_results
 from corpus.results.names import normalise_name
 from corpus.store import Store
+from tests.helpers import PUBLIC_FILES
 
-RESULT_FILES = (
-    "hoc-local-elections-2022/council_composition_2018_2022_england.csv",
-    "hoc-local-elections-2022/candidates_results_2022.csv",
-    "leap-2018/leap-2018-05-03.csv",
-    "opencouncildata/history2016-2025.csv",
-    "hoc-general-elections/HoC-GE2017-results-by-constituency.csv",
-    "hoc-general-elections/HoC-GE2019-results-by-constituency.csv",
-    "hoc-general-elections/HoC-GE2019-results-by-candidate.csv",
-    "hoc-general-elections/parliament-2017-candidates.csv",
-)
 SEED = 20240504
 T = TypeVar("T")
 Option = TypeVar("Option", bound=tuple[object, ...])
@@ -207,7 +198,7 @@ def load(connection: duckdb.DuckDBPyConnection) -> Data:
 def build_store(shared: Path, where: Path) -> Store:
     """A fresh results store in `where` from the eight public files."""
     store = Store.open(where)
-    for name in RESULT_FILES:
+    for name in PUBLIC_FILES:
         import_results(store, shared / "data" / name)
     return store
 
