@@ -93,22 +93,30 @@ class Bot:
 
     def _follow(self, decision: RouteDecision, question: Question, vector: np.ndarray) -> Answer | None:
         """Answer by the route chosen, falling back to the other source before giving up."""
-        found: list[Answer | None] = []
+        found: dict[str, Answer | None] = {}
 
         def quote(at_least: float) -> Answer | None:
             """The coverage's answer (searched once per question) if at least this confident."""
-            if not found:
+            if "coverage" not in found:
                 assert self.index is not None
-                found.append(answer_from_passages(question, self.index, self.gazetteer, vector))
-            return found[0] if found[0] is not None and found[0].confidence >= at_least else None
+                found["coverage"] = answer_from_passages(question, self.index, self.gazetteer, vector)
+            answer = found["coverage"]
+            return answer if answer is not None and answer.confidence >= at_least else None
+
+        def facts() -> Answer | None:
+            """The results' answer (queried once per question)."""
+            if "facts" not in found:
+                found["facts"] = answer_with_sql(question, self.store.connection, self.gazetteer)
+            return found["facts"]
 
         chances = decision.probabilities
         route = decision.route
-        explained = bool(WHY.match(question.text) or EXPLAIN_TOO.search(question.text)
-                         or ATTRIBUTION.search(question.text) or _names_outside_results(question))
+        why = bool(WHY.match(question.text))
+        cued = bool(EXPLAIN_TOO.search(question.text) or ATTRIBUTION.search(question.text))
+        explained = why or cued or _names_outside_results(question)
         if route != "sql" and not explained and question.measure is not None:
             # A figure asked for plainly ("What was Labour's seat tally in Wigan?"): the results answer it.
-            factual = answer_with_sql(question, self.store.connection, self.gazetteer)
+            factual = facts()
             if factual is not None and (factual.sql is not None or not self._outside_results(question)):
                 return factual
         if route == "none":
@@ -119,11 +127,11 @@ class Bot:
             if coverage is not None or chances["none"] >= REFUSE_AT:
                 return coverage
             route = max(("sql", "passages", "hybrid"), key=lambda r: chances[r])
-        if route in ("sql", "hybrid") and WHY.match(question.text):
+        if route in ("sql", "hybrid") and why:
             route = "passages"  # "Why did…" asks for reasons, which only the coverage gives
-        elif route == "sql" and (ATTRIBUTION.search(question.text) or EXPLAIN_TOO.search(question.text)):
+        elif route == "sql" and cued:
             route = "hybrid"  # "according to the article", "…and why": the coverage must speak too
-        factual = answer_with_sql(question, self.store.connection, self.gazetteer) if route != "passages" else None
+        factual = facts() if route != "passages" else None
         if route == "sql" and factual is not None and not self._outside_results(question):
             return factual
         coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" else QUOTE_AT)
@@ -136,7 +144,7 @@ class Bot:
         if coverage is not None:
             return coverage
         if factual is None and route == "passages" and question.measure is not None and question.places:
-            return answer_with_sql(question, self.store.connection, self.gazetteer)
+            return facts()
         return factual
 
     def _outside_results(self, question: Question) -> bool:
