@@ -13,7 +13,7 @@ import numpy as np
 from bot.answer import Answer
 from bot.factual import answer_with_sql
 from bot.gazetteer import Gazetteer
-from bot.passages import answer_from_passages
+from bot.passages import answer_from_passages, term_coverage
 from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
 from bot.understand import Question, understand
 from corpus.store import Store
@@ -26,6 +26,7 @@ SURE_REFUSAL = 0.9  # ...and above which it does not even look in the coverage
 QUOTE_AT = 0.4  # the least passage confidence worth quoting (below it: "I don't know")
 CUED_QUOTE = 0.5  # "according to the coverage…": worth answering from it even when the router doubts
 HYBRID_QUOTE_AT = 0.25  # beside a figure from the results, a looser quote still helps explain it
+HALF_THE_TERMS = 0.5
 STRONG_QUOTE = 0.6  # confidence at which a quote outweighs the router's doubt or the results' silence
 WHY = re.compile(r"\s*(why|how come)\b", re.I)
 EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexplain\w*\b|\breasons?\b", re.I)
@@ -122,8 +123,11 @@ class Bot:
         if route == "none":
             if chances["none"] >= SURE_REFUSAL and not explained:
                 return None
-            # Unsure it is out of scope: answer only if the coverage holds a strong match.
+            # Unsure it is out of scope: answer only if the coverage holds a strong match that speaks
+            # of most of what was asked ("When did the Titanic sink?" finds nothing about ships).
             coverage = quote(CUED_QUOTE if explained else STRONG_QUOTE)
+            if coverage is not None and term_coverage(question.text, coverage.text) < HALF_THE_TERMS:
+                coverage = None
             if coverage is not None or chances["none"] >= REFUSE_AT:
                 return coverage
             route = max(("sql", "passages", "hybrid"), key=lambda r: chances[r])

@@ -212,6 +212,14 @@ def _compose(quotes: list[Quote]) -> Answer:
     return Answer("\n".join(parts), "passages", confidence, citations=tuple(citations))
 
 
+def term_coverage(question: str, text: str) -> float:
+    """Share of the question's key terms (by weight) that `text` contains."""
+    terms = _key_terms(question)
+    words = set(_stems(text))
+    total = sum(terms.values())
+    return sum(w for t, w in terms.items() if t in words) / total if total else 0.0
+
+
 def _key_terms(text: str) -> dict[str, float]:
     """The question's content words, stemmed, weighted by length as a cheap stand-in for rarity."""
     return {stem: min(1.0, len(stem) / 6) for stem in _stems(text)}

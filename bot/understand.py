@@ -27,7 +27,8 @@ QUESTION_WORDS = set(
     me tell show give list number total overall all any each every per cent percent percentage year years may
     june december last latest recent previous constituency constituencies mp mps ward wards held hold holds
     against versus vs run runs running charge who's whats what's did didn't new same change changed hands
-    make up makeup composition size get got getting gains losses loss sit sits
+    make up makeup composition size get got getting gains losses loss sit sits national nationally uk
+    overall total altogether country britain
     where""".split()
 )
 # Words in many place names that never name a place alone ("Leeds City Council" is Leeds).
