@@ -27,6 +27,7 @@ QUOTE_AT = 0.4  # the least passage confidence worth quoting (below it: "I don't
 CUED_QUOTE = 0.5  # "according to the coverage…": worth answering from it even when the router doubts
 HYBRID_QUOTE_AT = 0.25  # beside a figure from the results, a looser quote still helps explain it
 HALF_THE_TERMS = 0.5
+MOST_OF_THE_TERMS = 0.6
 STRONG_QUOTE = 0.6  # confidence at which a quote outweighs the router's doubt or the results' silence
 WHY = re.compile(r"\s*(why|how come)\b", re.I)
 EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexplain\w*\b|\breasons?\b", re.I)
@@ -128,6 +129,8 @@ class Bot:
             coverage = quote(CUED_QUOTE if explained else STRONG_QUOTE)
             if coverage is not None and term_coverage(question.text, coverage.text) < HALF_THE_TERMS:
                 coverage = None
+            if coverage is None and _names_found(question, quote(QUOTE_AT)):
+                coverage = quote(QUOTE_AT)  # the passages name exactly who or what was asked about
             if coverage is not None or chances["none"] >= REFUSE_AT:
                 return coverage
             route = max(("sql", "passages", "hybrid"), key=lambda r: chances[r])
@@ -167,10 +170,23 @@ class Bot:
         return Answer(text, "none", 0.0)
 
 
+def _outside_names(question: Question) -> set[str]:
+    """Capitalised words that are neither a place nor a party ("John Curtice", "ITV")."""
+    capitalised = {w.lower() for w in re.findall(r"(?<!^)\b[A-Z][A-Za-z]+", question.text)}
+    return capitalised & set(question.unmatched)
+
+
 def _names_outside_results(question: Question) -> bool:
-    """Capitalised words that are neither a place nor a party ("John Curtice"): a question about people."""
-    capitalised = {w.lower() for w in re.findall(r"(?<!^)\b[A-Z][a-z]+", question.text)}
-    return bool(capitalised & set(question.unmatched))
+    """The question is about people or things the results know nothing of."""
+    return bool(_outside_names(question))
+
+
+def _names_found(question: Question, answer: Answer | None) -> bool:
+    """Every such name, and most of the question's terms, appear in the passages the answer cites."""
+    names = _outside_names(question)
+    cited = " ".join(c.text.lower() for c in answer.citations) if answer else ""
+    named = bool(names) and all(re.search(rf"\b{re.escape(n)}\b", cited) for n in names)
+    return named and term_coverage(question.text, cited) >= MOST_OF_THE_TERMS
 
 
 def check_question(question: object) -> str:

@@ -45,11 +45,11 @@ def test_suite_meets_its_gate(coverage_bot: Bot, suite: str, least: float, cases
     assert report.accuracy >= least, _failures(report)
 
 
-# Issue 5 asks for router >= 95% and coverage >= 85%; the bot is not there yet (router 92%, coverage 79%
+# Issue 5 asks for router >= 95% and coverage >= 85%; the bot is not there yet (router 92%, coverage 80%
 # when these floors were set). Until it is, these floors stop it getting worse.
 @pytest.mark.parametrize(("suite", "floor", "cases"), [
     ("router.yaml", 0.89, 120),
-    ("coverage.yaml", 0.76, 80),
+    ("coverage.yaml", 0.77, 80),
 ])
 def test_suite_does_not_fall_below_its_measured_floor(coverage_bot: Bot, suite: str, floor: float, cases: int) -> None:
     report = _run(coverage_bot, suite)
