@@ -72,7 +72,7 @@ def _rerank(question: Question, hits: list[SearchHit], gazetteer: Gazetteer) -> 
         published = hit.stored.published
         shared = sum(1 for w in wanted if w and w in text)
         if published is not None and published.year in question.years:
-            shared += 1
+            shared += 3  # written about the election asked about: worth more than a passing mention
         scored.append((hit.score + BOOST * shared, hit))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     kept: list[SearchHit] = []
