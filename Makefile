@@ -18,7 +18,7 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-general-elections/HoC-GE2019-results-by-candidate.csv \
 	hoc-general-elections/parliament-2017-candidates.csv)
 
-.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages clean
+.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,7 +53,7 @@ eval: setup ## Build $(EVAL_DIR)/ from $(SHARED) (results, seeds, BBC politics) 
 	  $(BIN)/hustings eval tests/eval/$$suite.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/$$suite-report.md; \
 	done
 
-bench: bench-ingest bench-results bench-sql bench-passages ## Run every benchmark
+bench: bench-ingest bench-results bench-sql bench-passages bench-router ## Run every benchmark
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
 	$(BIN)/python -m tests.bench.ingest --shared $(SHARED)
@@ -69,3 +69,6 @@ clean: ## Remove the virtualenv and the data directory
 
 bench-passages: setup ## Passage-route latency and recall@5 (dense, BM25, hybrid) over the coverage suite
 	$(BIN)/python -m tests.bench.passages --shared $(SHARED)
+
+bench-router: setup ## Router accuracy on a held-out 20% of the labelled questions, per refusal threshold
+	$(BIN)/python -m tests.bench.router_tuning --shared $(SHARED)
