@@ -138,6 +138,8 @@ class Bot:
             route = "passages"  # "Why did…" asks for reasons, which only the coverage gives
         elif route == "sql" and cued:
             route = "hybrid"  # "according to the article", "…and why": the coverage must speak too
+        elif route == "passages" and EXPLAIN_TOO.search(question.text) and question.measure is not None:
+            route = "hybrid"  # "…the seat total for 2019, and explain why": a figure and its reasons
         factual = facts() if route != "passages" else None
         if route == "sql" and factual is not None and not self._outside_results(question):
             return factual

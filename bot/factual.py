@@ -81,8 +81,10 @@ def _without_place(context: Context, kind: str | None) -> Answer | None:
         return listing
     if not question.parties or question.measure not in {"seats_won", "full_result", "seats_held", None}:
         return None
-    if question.unmatched:
-        return None  # words the results know nothing of ("MSPs", "Senedd"): not a national total we hold
+    if OTHER_BODIES & set(question.unmatched):
+        return None  # "MSPs", "the Senedd", "Welsh seats": not a total the results hold
+    if len([w for w in question.unmatched if len(w) >= 4 and w not in EXPLAINING]) >= 2:
+        return None  # "…had the Lib Dems gained by 9am the morning after": a detail the results lack
     kind = kind or "general"
     elections, note = elections_of_kind(context, kind)
     if note:
@@ -105,6 +107,13 @@ def _without_place(context: Context, kind: str | None) -> Answer | None:
         return answers[0]
     return Answer(" ".join(a.text for a in answers), "sql", min(a.confidence for a in answers),
                   sql="\n;\n".join(a.sql for a in answers if a.sql), rows=tuple(r for a in answers for r in a.rows))
+
+
+EXPLAINING = {"explain", "explains", "reason", "reasons", "because", "meaning", "mean"}
+# Bodies, elections and parts of the UK whose totals the results do not hold.
+OTHER_BODIES = {"msp", "msps", "ms", "mss", "senedd", "holyrood", "stormont", "assembly", "mayor", "mayoral",
+                "european", "mep", "meps", "scottish", "welsh", "irish", "scotland", "wales", "ireland", "us",
+                "american", "french", "german", "presidential", "senate", "congress"}
 
 
 def _listing(context: Context, kind: str | None) -> Answer | None:
