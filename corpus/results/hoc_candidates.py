@@ -10,7 +10,7 @@ from corpus.results.elections import election_id, may_polling_day, record_electi
 from corpus.results.errors import ResultsFileError
 from corpus.results.parties import map_parties
 from corpus.results.records import ResultsFormat
-from corpus.results.stage import require, stage_csv
+from corpus.results.stage import require, stage_csv, stage_seats_and_wards
 
 # The handbook's election types, as council types.
 COUNCIL_TYPE = """CASE "Type" WHEN 'LB' THEN 'London' WHEN 'MB' THEN 'Metropolitan'
@@ -55,20 +55,7 @@ def stage_hoc_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: Result
         """,
         {"election": election},
     )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE new_seats_won AS
-        SELECT election_id, ons_code, party_code, count(*) FILTER (WHERE elected)::INTEGER AS seats
-        FROM new_candidacies GROUP BY ALL
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE new_wards AS
-        SELECT ward_code, min(ward_name) AS name, min(ons_code) AS ons_code
-        FROM new_candidacies WHERE ward_code IS NOT NULL GROUP BY ward_code
-        """
-    )
+    stage_seats_and_wards(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE new_authority_names AS

@@ -12,7 +12,7 @@ from corpus.results.elections import election_id, record_elections
 from corpus.results.errors import ResultsFileError
 from corpus.results.parties import map_parties
 from corpus.results.records import ResultsFormat
-from corpus.results.stage import require, stage_csv
+from corpus.results.stage import require, stage_csv, stage_seats_and_wards
 
 FILE_NAME = re.compile(r"leap-(\d{4}-\d{2}-\d{2})")
 ONS_CODE = "'^[EWSN][0-9]{8}$'"
@@ -59,20 +59,7 @@ def stage_leap(con: duckdb.DuckDBPyConnection, path: Path, fmt: ResultsFormat) -
         """,
         {"election": election},
     )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE new_seats_won AS
-        SELECT election_id, ons_code, party_code, count(*) FILTER (WHERE elected)::INTEGER AS seats
-        FROM new_candidacies GROUP BY ALL
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE new_wards AS
-        SELECT ward_code, min(ward_name) AS name, min(ons_code) AS ons_code
-        FROM new_candidacies WHERE ward_code IS NOT NULL GROUP BY ward_code
-        """
-    )
+    stage_seats_and_wards(con)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE new_authority_names AS

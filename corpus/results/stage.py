@@ -185,3 +185,21 @@ def require_unique(
             field=columns[-1],
             fix="keep one of the two lines",
         )
+
+
+def stage_seats_and_wards(con: duckdb.DuckDBPyConnection) -> None:
+    """Seats won per council and party, and the wards, from a file's staged candidacies (`new_candidacies`)."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE new_seats_won AS
+        SELECT election_id, ons_code, party_code, count(*) FILTER (WHERE elected)::INTEGER AS seats
+        FROM new_candidacies GROUP BY ALL
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE new_wards AS
+        SELECT ward_code, min(ward_name) AS name, min(ons_code) AS ons_code
+        FROM new_candidacies WHERE ward_code IS NOT NULL GROUP BY ward_code
+        """
+    )
