@@ -54,11 +54,9 @@ def checksum_passages(model: str, keys: np.ndarray, text_hashes: Sequence[str]) 
 def write_generation(
     data_dir: Path, state: IndexState, keys: np.ndarray, vectors: np.ndarray, texts: Sequence[str]
 ) -> Path:
-    """Build and write a complete generation folder; returns it (already in place if it existed)."""
+    """Build and write a complete generation folder, replacing a damaged one of the same name; returns it."""
     root = Path(data_dir) / INDEX_DIR
     folder = root / state.checksum
-    if folder.exists():
-        return folder
     root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
     try:
@@ -68,6 +66,9 @@ def write_generation(
         LexicalIndex.build(texts).save(scratch)
         (scratch / MANIFEST).write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
         _fsync_tree(scratch)
+        if folder.exists():
+            # Only a damaged generation is rebuilt under its own name: move it aside, then swap.
+            folder.rename(root / f".damaged-{state.checksum}-{os.getpid()}")
         scratch.rename(folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

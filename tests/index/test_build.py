@@ -122,3 +122,17 @@ def test_an_index_built_with_another_model_refuses(tmp_path: Path, hash_embedder
     other.name = "test/another-model"
     with pytest.raises(IndexOutOfDate, match="another-model"):
         PassageIndex.open(tmp_path / "data", other)
+
+
+def test_a_damaged_index_file_is_repaired_by_the_next_ingest(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "in", 2)
+    first = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    [folder] = [f for f in (tmp_path / "data" / INDEX_DIR).iterdir() if not f.name.startswith(".")]
+    (folder / "dense.faiss").write_bytes(b"not a faiss index")
+    with pytest.raises(IndexOutOfDate, match="damaged"):
+        PassageIndex.open(tmp_path / "data", hash_embedder)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    index = PassageIndex.open(tmp_path / "data", hash_embedder)
+    assert len(index) == first.passages_total
+    assert [f.name for f in (tmp_path / "data" / INDEX_DIR).iterdir()] == [folder.name]  # damaged copy pruned
+    index.close()
