@@ -10,7 +10,7 @@ import duckdb
 from corpus.results.elections import GENERAL_ELECTION_DAYS, election_id, record_elections
 from corpus.results.parties import map_parties
 from corpus.results.records import ResultsFormat
-from corpus.results.stage import require, require_unique, stage_csv
+from corpus.results.stage import require, require_constituency_codes, require_unique, stage_csv
 
 LEADING = (
     ("ONS ID", "VARCHAR"),
@@ -46,14 +46,7 @@ def stage_constituencies(
 ) -> None:
     """Stage constituency results, votes by party, national seat totals and constituency names."""
     stage_csv(con, path, fmt.columns, nullstr=fmt.nullstr)
-    require(
-        con,
-        path,
-        "regexp_matches(\"ONS ID\", '^[EWSN][0-9]{8}$')",
-        field="ONS ID",
-        problem="{value} is not an ONS constituency code",
-        fix="correct that line",
-    )
+    require_constituency_codes(con, path)
     require_unique(con, path, ("ONS ID",), what="the constituency")
     for column in ("Constituency name", "First party", "Member surname"):
         require(con, path, f'"{column}" IS NOT NULL', field=column, problem="the value is missing", fix="fill it in")

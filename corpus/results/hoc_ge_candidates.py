@@ -9,20 +9,13 @@ import duckdb
 from corpus.results.elections import GENERAL_ELECTION_DAYS, election_id, record_elections
 from corpus.results.parties import map_parties
 from corpus.results.records import ResultsFormat
-from corpus.results.stage import require, stage_csv
+from corpus.results.stage import require, require_constituency_codes, stage_csv
 
 
 def stage_hoc_ge_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: ResultsFormat) -> None:
     """Stage constituency candidacies (elected = most votes in the seat) and constituency names."""
     stage_csv(con, path, fmt.columns, nullstr=fmt.nullstr)
-    require(
-        con,
-        path,
-        "regexp_matches(\"ONS ID\", '^[EWSN][0-9]{8}$')",
-        field="ONS ID",
-        problem="{value} is not an ONS constituency code",
-        fix="correct that line",
-    )
+    require_constituency_codes(con, path)
     for column in ("Constituency name", "Party abbreviation", "Candidate surname", "Votes"):
         require(con, path, f'"{column}" IS NOT NULL', field=column, problem="the value is missing", fix="fill it in")
     election = election_id("general", GENERAL_ELECTION_DAYS[2019])

@@ -203,3 +203,15 @@ def stage_seats_and_wards(con: duckdb.DuckDBPyConnection) -> None:
         FROM new_candidacies WHERE ward_code IS NOT NULL GROUP BY ward_code
         """
     )
+
+
+def require_constituency_codes(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Every staged "ONS ID" is an ONS constituency code (E14…, W07…, S14…, N06…)."""
+    require(
+        con,
+        path,
+        "regexp_matches(\"ONS ID\", '^[EWSN][0-9]{8}$')",
+        field="ONS ID",
+        problem="{value} is not an ONS constituency code",
+        fix="correct that line",
+    )
