@@ -18,7 +18,7 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-general-elections/HoC-GE2019-results-by-candidate.csv \
 	hoc-general-elections/parliament-2017-candidates.csv)
 
-.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router clean
+.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-peers bench-scale bench-report peers clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,7 +53,8 @@ eval: setup ## Build $(EVAL_DIR)/ from $(SHARED) (results, seeds, BBC politics) 
 	  $(BIN)/hustings eval tests/eval/$$suite.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/$$suite-report.md; \
 	done
 
-bench: bench-ingest bench-results bench-sql bench-passages bench-router ## Run every benchmark
+bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-peers bench-scale ## Run every benchmark, then write bench-report.md
+	$(MAKE) --no-print-directory bench-report
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
 	$(BIN)/python -m tests.bench.ingest --shared $(SHARED)
@@ -72,3 +73,24 @@ bench-passages: setup ## Passage-route latency and recall@5 (dense, BM25, hybrid
 
 bench-router: setup ## Router accuracy on a held-out 20% of the labelled questions, per refusal threshold
 	$(BIN)/python -m tests.bench.router_tuning --shared $(SHARED)
+
+PEER_VENVS := .venv-llamaindex .venv-haystack
+
+# Each peer framework gets its own virtualenv from its pinned requirements (torch named there, so pip takes
+# the local CPU wheel); the product never imports them.
+.venv-%/installed: tests/bench/peers/requirements-%.txt
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/pip install --quiet --upgrade pip
+	.venv-$*/bin/pip install --quiet -r $<
+	@touch $@  # a stamp: bin/python is a link to the system's
+
+peers: $(addsuffix /installed,$(PEER_VENVS)) ## Create the peer frameworks' virtualenvs (LlamaIndex, Haystack)
+
+bench-peers: setup peers ## hustings vs LlamaIndex vs Haystack: ingest rate, latency, recall@5, MRR (one run, alternating)
+	$(BIN)/python -m tests.bench.peers.compare --shared $(SHARED)
+
+bench-scale: setup ## 100k and 1M synthetic passages (real sentences, derived vectors): build time, memory, p95
+	$(BIN)/python -m tests.bench.scale --shared $(SHARED)
+
+bench-report: ## Assemble var/bench/*.json into bench-report.md and bench-report.png
+	$(BIN)/python -m tests.bench.report

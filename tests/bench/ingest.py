@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import resource
 import statistics
 import tempfile
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 from index.build import ingest
 from index.embed import Embedder
 from index.hybrid import PassageIndex
+from tests.bench.record import p50_p95, peak_memory_mib, write_result
 
 QUERIES = [
     "Why did Labour lose support before the general election?",
@@ -87,12 +87,19 @@ def main() -> None:
         print(f"articles:       {report.new} ingested, {report.failed} failed, {len(report.problems)} notes")
         print(f"passages:       {report.passages_total}")
         print(f"ingest:         {seconds:.1f} s, {report.passages_total / seconds:.1f} passages/s (end to end)")
-        print(f"peak memory:    {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-        print(f"index size:     {directory_size(data_dir / 'index') / 2**20:.1f} MiB "
-              f"(+ DuckDB {(data_dir / 'hustings.duckdb').stat().st_size / 2**20:.1f} MiB)")
+        index_mib = directory_size(data_dir / "index") / 2**20
+        duckdb_mib = (data_dir / "hustings.duckdb").stat().st_size / 2**20
+        latency = p50_p95(latencies)
+        print(f"peak memory:    {peak_memory_mib():.0f} MiB")
+        print(f"index size:     {index_mib:.1f} MiB (+ DuckDB {duckdb_mib:.1f} MiB)")
         print(f"search latency: median {statistics.median(latencies):.1f} ms, "
-              f"p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms over {len(latencies)} queries")
+              f"p95 {latency['p95']:.1f} ms over {len(latencies)} queries")
         index.close()
+    write_result("ingest", "Ingest: BBC News corpus (duplicates skipped), real model", [{
+        "articles": report.new, "passages": report.passages_total, "seconds": round(seconds, 1),
+        "passages/s": round(report.passages_total / seconds, 1), "peak memory MiB": round(peak_memory_mib()),
+        "index MiB": round(index_mib, 1), "DuckDB MiB": round(duckdb_mib, 1), "backend": embedder.backend,
+    }], {"search (in process)": latency})
 
 
 if __name__ == "__main__":

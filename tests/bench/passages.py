@@ -22,6 +22,7 @@ from bot.understand import understand
 from index.build import ingest
 from index.embed import Embedder
 from tests.bench.ingest import bbc_paths
+from tests.bench.record import p50_p95, peak_memory_mib, write_result
 
 SUITE = Path(__file__).resolve().parents[1] / "eval" / "coverage.yaml"
 K = 5
@@ -79,6 +80,13 @@ def main() -> None:
         print(f"answer latency (route, embed, search, quote): p50 {statistics.median(times):.1f} ms, "
               f"p95 {times[int(0.95 * len(times)) - 1]:.1f} ms")
         bot.close()
+    rows: list[dict[str, object]] = [
+        {"retrieval": name, f"recall@{K}": f"{hits_found / len(cases):.1%}", "cases": len(cases)}
+        for name, hits_found in found.items()
+    ]
+    rows[0].update(passages=report.passages_total, **{"peak memory MiB": round(peak_memory_mib())})
+    write_result("passages", f"Passage route over the coverage suite: recall@{K} of a gold passage", rows,
+                 {"passages (in process)": p50_p95(times)})
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import resource
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -21,6 +19,7 @@ from pathlib import Path
 from corpus.results import import_results, normalise_name, results_status
 from corpus.results.canonical import COLUMNS
 from corpus.store import Store
+from tests.bench.record import peak_memory_mib, write_result
 from tests.helpers import PUBLIC_FILES
 
 SAMPLE_COUNCILS = (
@@ -194,12 +193,6 @@ def write_sample(store: Store, directory: Path) -> list[Path]:
     return written
 
 
-def peak_memory_mib() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
 def main() -> None:
     """Run the benchmark (and write the sample when asked) and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -216,6 +209,10 @@ def main() -> None:
         print(f"peak memory: {peak_memory_mib():.0f} MiB")
         for table, count in results_status(store).items():
             print(f"  {table}: {count}")
+        rows = [{"file": name, "rows": count, "seconds": round(seconds, 2)} for name, seconds, count in timings]
+        rows.append({"file": "all eight (total)", "rows": sum(r for _, _, r in timings), "seconds": round(total, 2),
+                     "peak memory MiB": round(peak_memory_mib())})
+        write_result("results", "Results import: the eight public files into a fresh store", rows)
         if args.write_sample is not None:
             for path in write_sample(store, args.write_sample):
                 print(f"wrote {path}")

@@ -21,6 +21,7 @@ from bot.understand import understand
 from corpus.results import import_results
 from corpus.store import Store
 from index.embed import Embedder
+from tests.bench.record import write_result
 from tests.helpers import PUBLIC_FILES
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -54,6 +55,8 @@ def main() -> None:
     truth = [r for _, r in held_out]
     plain = sum(d.route == t for d, t in zip(decisions, truth, strict=True)) / len(truth)
     print(f"trained on {len(train)}, held out {len(held_out)}; classifier accuracy {plain:.1%}")
+    rows: list[dict[str, object]] = [{"refuse at P(none) >=": "(argmax)", "held-out accuracy": f"{plain:.1%}",
+                                      "trained": len(train), "held out": len(held_out)}]
     for threshold in THRESHOLDS:
         chosen = [
             "none" if d.probabilities["none"] >= threshold
@@ -62,6 +65,8 @@ def main() -> None:
         ]
         accuracy = sum(c == t for c, t in zip(chosen, truth, strict=True)) / len(truth)
         print(f"refuse at P(none) >= {threshold:.1f}: {accuracy:.1%}")
+        rows.append({"refuse at P(none) >=": f"{threshold:.1f}", "held-out accuracy": f"{accuracy:.1%}"})
+    write_result("router", "Router: held-out accuracy per refusal threshold", rows)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from bot.ask import Bot
 from bot.evaluate import load_suite
 from corpus.results import import_results
 from corpus.store import Store
+from tests.bench.record import p50_p95, peak_memory_mib, write_result
 from tests.helpers import PUBLIC_FILES
 
 SUITE = Path(__file__).resolve().parents[1] / "eval" / "factual.yaml"
@@ -48,6 +49,10 @@ def main() -> None:
     print(f"questions: {len(questions)} x {args.rounds} rounds; routes {routes}")
     p95 = times[int(0.95 * len(times)) - 1]
     print(f"sql route in process: p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms")
+    write_result("sql", "SQL route in process over the factual suite", [{
+        "questions": len(questions), "rounds": args.rounds, "routes": routes, "max ms": round(times[-1], 2),
+        "peak memory MiB": round(peak_memory_mib()),
+    }], {"sql (in process)": p50_p95(times)})
 
 
 if __name__ == "__main__":

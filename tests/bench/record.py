@@ -1,0 +1,60 @@
+"""What every benchmark writes beside its printout: `var/bench/<name>.json`, read by tests/bench/report.py.
+
+The shape is `{"title": "...", "rows": [{...}, ...], "latency_ms": {"<route or label>": {"p50": x, "p95": y}}}`
+(latency_ms optional), so a new benchmark joins the report by writing one file.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path("var") / "bench"
+
+
+def percentile(times: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile of `times` (share 0.95 is p95); 0 when empty."""
+    ordered = sorted(times)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def p50_p95(times: Sequence[float]) -> dict[str, float]:
+    """{"p50": median, "p95": nearest-rank p95}, rounded to 0.01 ms."""
+    if not times:
+        return {"p50": 0.0, "p95": 0.0}
+    return {"p50": round(statistics.median(times), 2), "p95": round(percentile(times, 0.95), 2)}
+
+
+def peak_memory_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def write_result(
+    name: str,
+    title: str,
+    rows: list[dict[str, Any]],
+    latency_ms: dict[str, dict[str, float]] | None = None,
+    directory: Path = BENCH_DIR,
+) -> Path:
+    """Write one benchmark's figures as `<directory>/<name>.json`; returns the path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    record: dict[str, Any] = {"title": title, "rows": rows, "measured": time.strftime("%Y-%m-%d %H:%M UTC",
+                                                                                       time.gmtime())}
+    if latency_ms:
+        record["latency_ms"] = latency_ms
+    path = directory / f"{name}.json"
+    scratch = path.with_suffix(".json.tmp")
+    scratch.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    scratch.replace(path)
+    print(f"wrote {path}")
+    return path
