@@ -1,59 +1,159 @@
-"""The FastAPI application: `create_app()` wires settings, the loaded index and the routes."""
+"""The FastAPI application: `create_app()` wires settings, the loaded bot, the routes and the error handlers."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from importlib import resources
+from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.chat import BotUnavailable, ChatService
+from api.chat import router as chat_router
+from api.guard import RateLimiter, TooManyRequests, Unauthorised, guard
 from api.schemas import SearchHitOut, SearchResponse
 from api.settings import Settings
+from bot.ask import BadQuestion, Bot
+from bot.sessions import BadSessionId, SessionStore
 from corpus.store import StoreError
 from index.embed import Embedder
 from index.generation import IndexOutOfDate
-from index.hybrid import PassageIndex
+
+log = logging.getLogger("hustings.api")
+WEB = resources.files("api") / "web"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the model and index load once, at start-up."""
+    """Build the app; the model, store, index and router load once, at start-up."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.embedder = Embedder.load(settings.model_cache, backend=settings.embed_backend)
-        app.state.index = None
-        app.state.problem = None
+        embedder = Embedder.load(settings.model_cache, backend=settings.embed_backend)
+        sessions = SessionStore.open(settings.data_dir, ttl_seconds=settings.session_ttl_hours * 3600)
+        bot, problem = None, None
         try:
-            app.state.index = PassageIndex.open(settings.data_dir, app.state.embedder)
+            bot = Bot.open(settings.data_dir, embedder)
         except (StoreError, IndexOutOfDate) as error:
-            app.state.problem = str(error)  # serve /health so operators can see why
+            problem = str(error)  # serve /health and the page so operators can see why
+        app.state.chat = ChatService(bot, sessions, problem)
         yield
-        if app.state.index is not None:
-            app.state.index.close()
+        if bot is not None:
+            bot.close()
+        sessions.close()
 
-    app = FastAPI(title="hustings", summary="Answers about elections from coverage and results.", lifespan=lifespan)
+    app = FastAPI(title="hustings", summary="Answers about elections from coverage and official results.",
+                  lifespan=lifespan)
+    app.state.api_key = settings.api_key.get_secret_value() if settings.api_key else None
+    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.add_middleware(RequestId)
+    _add_error_handlers(app)
+    app.include_router(chat_router, dependencies=[Depends(guard)])
+    app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> str:
+        """The web chat page."""
+        return (WEB / "index.html").read_text(encoding="utf-8")
 
     @app.get("/health")
     def health(request: Request) -> dict[str, object]:
         """Whether the bot can answer, and what its store holds."""
-        problem = request.app.state.problem
-        if problem:
-            raise HTTPException(status_code=503, detail=problem)
-        return {"status": "ok", **request.app.state.index.store.coverage_counts()}
+        bot = _bot(request)
+        return {"status": "ok", **bot.store.coverage_counts(),
+                "elections": [e.id for e in bot.gazetteer.elections]}
 
-    @app.get("/search", response_model=SearchResponse)
+    @app.get("/search", response_model=SearchResponse, dependencies=[Depends(guard)])
     def search(
         request: Request,
         q: Annotated[str, Query(min_length=1, max_length=2000, description="What to look for")],
         k: Annotated[int, Query(ge=1, le=50, description="How many passages")] = 5,
     ) -> SearchResponse:
         """The passages of the coverage that best match `q` (hybrid dense + BM25 search)."""
-        index: PassageIndex | None = request.app.state.index
+        index = _bot(request).index
         if index is None:
-            raise HTTPException(status_code=503, detail=request.app.state.problem)
+            raise HTTPException(status_code=503, detail="the store holds no coverage: run `hustings ingest`")
         return SearchResponse(query=q, hits=[SearchHitOut.from_hit(h) for h in index.search(q, k)])
 
     return app
 
+
+def _bot(request: Request) -> Bot:
+    service: ChatService = request.app.state.chat
+    if service.bot is None:
+        raise BotUnavailable(service.problem or "the bot is not loaded")
+    return service.bot
+
+
+class RequestId:
+    """Give every request an id (or keep the caller's X-Request-ID), echoed in the response headers and logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")[:64]
+        request_id = given if given.isascii() and given.isprintable() and given else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """The one place domain errors become HTTP status codes, each with a message saying what is wrong."""
+
+    def problem(status: int, detail: str, request: Request, **extra: Any) -> JSONResponse:
+        request_id = getattr(request.state, "request_id", None)
+        return JSONResponse({"detail": detail, "request_id": request_id, **extra}, status_code=status)
+
+    @app.exception_handler(BadQuestion)
+    @app.exception_handler(BadSessionId)
+    def bad_input(request: Request, error: Exception) -> JSONResponse:
+        return problem(422, str(error), request)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = error.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return problem(400, "the request body is not valid JSON", request)
+        said = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}"
+                         for e in errors)
+        return problem(422, said, request)
+
+    @app.exception_handler(Unauthorised)
+    def unauthorised(request: Request, error: Unauthorised) -> JSONResponse:
+        response = problem(401, str(error), request)
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(TooManyRequests)
+    def too_many(request: Request, error: TooManyRequests) -> JSONResponse:
+        response = problem(429, str(error), request)
+        response.headers["Retry-After"] = str(max(1, round(error.retry_after)))
+        return response
+
+    @app.exception_handler(BotUnavailable)
+    def unavailable(request: Request, error: BotUnavailable) -> JSONResponse:
+        return problem(503, str(error), request)
+
+    @app.exception_handler(Exception)
+    def failed(request: Request, error: Exception) -> JSONResponse:
+        request_id = getattr(request.state, "request_id", None)
+        log.exception("request %s failed: %s %s", request_id, request.method, request.url.path)
+        return problem(500, f"something went wrong answering this; quote request id {request_id} when "
+                       "reporting it", request)

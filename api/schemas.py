@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.answer import Answer
 from index.hybrid import SearchHit
@@ -38,6 +38,17 @@ class SearchResponse(BaseModel):
 
     query: str
     hits: list[SearchHitOut]
+
+
+class ChatRequest(BaseModel):
+    """A message to the bot, in a conversation (session_id) or starting one (null)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    message: str = Field(description="The question, in plain words (up to 2,000 characters)",
+                         examples=["How many seats did Labour win in Hull in 2018?"])
+    session_id: str | None = Field(default=None, description="The conversation to continue; null starts one",
+                                   examples=[None])
 
 
 class CitationOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     embed_backend: Literal["onnx", "torch"] = "onnx"
     host: str = "127.0.0.1"
     port: int = 8000
+    api_key: SecretStr | None = None  # when set, /chat and /search need it (X-API-Key or Authorization: Bearer)
+    rate_limit_per_minute: int = 120  # requests per client per minute; 0 turns the limit off
+    session_ttl_hours: float = 24.0  # a conversation idle this long starts afresh
 
     @field_validator("data_dir", "model_cache")
     @classmethod

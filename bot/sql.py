@@ -129,6 +129,17 @@ FROM constituency_results r JOIN parties p ON p.code = r.party_code
 WHERE r.election_id = $election AND ($party IS NULL OR r.party_code = $party)
 ORDER BY CASE WHEN $smallest THEN r.majority ELSE -r.majority END, r.name
 LIMIT $limit""",
+    "winners_among": """
+SELECT r.name AS constituency, r.winner, p.name AS party, r.majority, r.source_file
+FROM constituency_results r JOIN parties p ON p.code = r.party_code
+WHERE r.election_id = $election AND list_contains($places, r.ons_code) AND ($party IS NULL OR r.party_code = $party)
+ORDER BY r.name""",
+    "control_among": """
+SELECT a.name AS council, coalesce(p.name, 'No overall control') AS control, k.total_seats, k.source_file
+FROM council_control k JOIN authorities a USING (ons_code) LEFT JOIN parties p ON p.code = k.control
+WHERE k.election_id = $election AND list_contains($places, k.ons_code)
+  AND ($party IS NULL OR k.control = $party)
+ORDER BY a.name""",
     "elections_with_data": """
 SELECT DISTINCT e.id, e.date FROM elections e
 WHERE e.id IN (SELECT election_id FROM seats_won WHERE ons_code = $place
@@ -172,6 +183,8 @@ def _literal(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
     return "'" + str(value).replace("'", "''") + "'"
 
 

@@ -1,0 +1,257 @@
+"""Conversations: what each turn was about, and how a follow-up borrows from the turn before it.
+
+"And the Conservatives?", "What about 2018?", "And Trafford?" keep the last question and swap one thing;
+"Why?" asks the coverage to explain the last answer; "Which of those did Labour win?" narrows the places
+the last answer listed. A follow-up with nothing to borrow from is asked about, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+from bot.answer import Answer, Route
+from bot.gazetteer import Gazetteer, Place
+from bot.phrasing import everyday
+from bot.understand import Question
+from corpus.results.names import normalise_name
+
+MAX_TURNS = 20  # kept per conversation; a follow-up only ever looks one back
+FollowKind = Literal["new", "same", "why", "among", "unclear"]
+
+OPENER = re.compile(r"^\s*(and|but|also|then|now|ok(ay)?|so|what about|how about|what of|same for|and what about|"
+                    r"and how about)\b", re.I)
+WHY_ALONE = re.compile(r"^\s*(and |but |so )?(why|how come|explain|why (is|was) that|why did (that|this) happen|"
+                       r"why so|what explains (it|that|this)|what are the reasons)\s*\??\s*$", re.I)
+AMONG = re.compile(r"\b(of|among|amongst) (those|these|them|that list)\b", re.I)
+PRONOUN = re.compile(r"\b(they|them|their|there|that one|those|these|it)\b", re.I)
+# A question's shape: carried over from the last turn when the follow-up only names something new.
+SHAPE = ("measure", "yes_no", "wants_list", "direction", "ranking", "latest", "region")
+# Verbs that say what was measured, for the question "Why?" puts to the coverage.
+WHY_VERB = {
+    "seats_won": "win the seats they did", "seats_held": "hold the seats they did", "control": "end up in control",
+    "control_change": "gain or lose control", "largest_party": "become the largest party", "winner": "win",
+    "majority": "win by the margin they did", "turnout": "see that turnout", "votes": "get the votes they did",
+    "vote_share": "get the share of the vote they did",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One question and what it was understood to be about, kept so the next turn can refer back to it."""
+
+    asked: str  # what the person typed
+    text: str  # the question as resolved (a follow-up written out in full)
+    route: Route
+    parties: tuple[str, ...] = ()
+    places: tuple[Place, ...] = ()
+    years: tuple[int, ...] = ()
+    kind: Literal["local", "general"] | None = None
+    shape: dict[str, Any] = field(default_factory=dict)
+    listed: tuple[Place, ...] = ()  # places the answer's rows name, for "which of those…"
+    answered_by: tuple[str, ...] = ()  # the parties the answer's rows name, for "Why?" after "Who won…?"
+    follow: FollowKind = "new"  # how this turn followed the one before ("why" and "among" carry on)
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain-JSON form for the session store."""
+        def place(p: Place) -> list[str]:
+            return [p.kind, p.code, p.name]
+        return {"asked": self.asked, "text": self.text, "route": self.route, "parties": list(self.parties),
+                "places": [place(p) for p in self.places], "years": list(self.years), "kind": self.kind,
+                "shape": self.shape, "listed": [place(p) for p in self.listed], "answered_by": list(self.answered_by),
+                "follow": self.follow}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Turn:
+        """The inverse of `to_json`."""
+        return cls(
+            asked=raw["asked"], text=raw["text"], route=raw["route"], parties=tuple(raw["parties"]),
+            places=tuple(Place(*p) for p in raw["places"]), years=tuple(raw["years"]), kind=raw["kind"],
+            shape=raw["shape"], listed=tuple(Place(*p) for p in raw["listed"]),
+            answered_by=tuple(raw.get("answered_by", ())), follow=raw.get("follow", "new"),
+        )
+
+
+class Conversation:
+    """The turns of one session, oldest first (mutable: each answer adds a turn)."""
+
+    def __init__(self, session_id: str, turns: list[Turn] | None = None) -> None:
+        self.session_id = session_id
+        self.turns: list[Turn] = list(turns or [])
+
+    @property
+    def last(self) -> Turn | None:
+        """The turn a follow-up refers to."""
+        return self.turns[-1] if self.turns else None
+
+    def add(self, turn: Turn) -> None:
+        """Remember a turn, keeping the most recent MAX_TURNS."""
+        self.turns = [*self.turns, turn][-MAX_TURNS:]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """How a question relates to the last turn, and the question to answer once that is taken into account."""
+
+    kind: FollowKind
+    question: Question
+    previous: Turn | None = None
+
+
+def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> FollowUp:
+    """Read a question in the light of the turn before it (None: the conversation is new)."""
+    text = question.text
+    if WHY_ALONE.match(text):
+        if last is None or last.route == "none":
+            return FollowUp("unclear", question)
+        return FollowUp("why", _why(last, gazetteer), last)
+    if AMONG.search(text):
+        if last is None or not last.listed:
+            return FollowUp("unclear", question)
+        return FollowUp("among", _borrow(question, last, gazetteer, keep_shape=False), last)
+    if not _is_follow_up(question):
+        return FollowUp("new", question)
+    if last is None or last.route == "none":
+        return FollowUp("unclear", question)
+    borrowed = _borrow(question, last, gazetteer, keep_shape=question.measure is None)
+    if last.follow in ("why", "among") and question.measure is None:
+        # "Why?" then "And Trafford?": why, for Trafford; "Which of those did Labour win?" then "And the
+        # Tories?": the same list narrowed again.
+        if last.follow == "why":
+            return FollowUp("why", _why(_as_turn(borrowed, last), gazetteer), last)
+        return FollowUp("among", borrowed, last)
+    return FollowUp("same", borrowed, last)
+
+
+def _is_follow_up(question: Question) -> bool:
+    """Elliptical ("And Trafford?"), or pointing back ("How many did they win there?")."""
+    text = question.text
+    names = bool(question.parties or question.places or question.years or question.region)
+    if OPENER.match(text) and len(text.split()) <= 8:
+        return True
+    if names and question.measure is None and len(text.split()) <= 4 and not question.ambiguous:
+        return True  # "Trafford?", "The Lib Dems in 2018?"
+    points_back = PRONOUN.search(text) is not None
+    return points_back and not (question.parties and (question.places or question.region))
+
+
+def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bool) -> Question:
+    """The question with whatever it does not name taken from the last turn.
+
+    An elliptical follow-up ("And the Lib Dems?") becomes the last question with the new names written
+    in ("How many seats did the Lib Dems win in Hull in 2018?"); a whole question that only points back
+    ("How many votes did they get there?") keeps its own words and borrows the names.
+    """
+    changes: dict[str, Any] = {
+        "parties": question.parties or last.parties,
+        # A region named anew ("And in London?") replaces the last turn's places rather than joining them.
+        "places": question.places or (() if question.region else last.places),
+        "years": question.years or last.years,
+        "kind": question.kind or (None if question.places else last.kind),
+    }
+    if keep_shape:
+        changes.update({k: v for k, v in last.shape.items() if k in SHAPE})
+        changes["text"] = _rewrite(last, question, gazetteer)
+    if changes["places"]:
+        changes["unknown_place"] = None
+    return replace(question, **changes)
+
+
+def _rewrite(last: Turn, question: Question, gazetteer: Gazetteer) -> str:
+    """The last question with the follow-up's parties, places and years written in place of its own."""
+    text = last.text
+    left: list[str] = []
+    swaps: list[tuple[list[str], str]] = []
+    if question.parties:
+        new = " and ".join(everyday(gazetteer.party_name(p)) for p in question.parties)
+        swaps.append(([a for a, code in gazetteer.party_aliases.items() if code in last.parties], new))
+    if question.places:
+        new = " and ".join(p.name for p in question.places)
+        swaps.append(([a for a, found in gazetteer.place_aliases.items() if found & set(last.places)], new))
+    if question.years:
+        swaps.append(([str(y) for y in last.years], " and ".join(str(y) for y in question.years)))
+    for aliases, new in swaps:
+        pattern = "|".join(re.escape(a).replace(r"\ ", r"[\s\W]+") for a in sorted(aliases, key=len, reverse=True))
+        replaced, count = (re.subn(rf"(?<!\w)(the )?({pattern})(?!\w)", new, text, flags=re.I) if pattern
+                           else (text, 0))
+        if count:
+            text = replaced
+        else:
+            left.append(new)
+    return f"{text} ({', '.join(left)})" if left else text
+
+
+def _as_turn(question: Question, last: Turn) -> Turn:
+    """A resolved question as a turn, to say why about it."""
+    return replace(last, parties=question.parties, places=question.places, years=question.years,
+                   kind=question.kind)
+
+
+def _why(last: Turn, gazetteer: Gazetteer) -> Question:
+    """The question "Why?" puts to the coverage about the last answer."""
+    return Question(text=why_text(last, gazetteer), parties=last.parties or last.answered_by, places=last.places,
+                    years=last.years, kind=last.kind)
+
+
+def why_text(last: Turn, gazetteer: Gazetteer) -> str:
+    """The question "Why?" puts to the coverage about the last answer ("Why did Labour win in Hull in 2018?")."""
+    parties = last.parties or last.answered_by
+    who = " and ".join(everyday(gazetteer.party_name(p)) for p in parties[:2])
+    where = " and ".join(p.name for p in last.places) or str(last.shape.get("region") or "")
+    when = " and ".join(str(y) for y in last.years)
+    measure = last.shape.get("measure")
+    if who:
+        text = f"Why did {who} {WHY_VERB.get(str(measure), 'do as they did')}"
+    else:
+        text = "Why did the election go as it did"
+    return text + (f" in {where}" if where else "") + (f" in {when}" if when else "") + "?"
+
+
+def turn_for(asked: str, followed: FollowUp, answer: Answer, gazetteer: Gazetteer) -> Turn:
+    """What to remember of this turn."""
+    question = followed.question
+    previous = followed.previous
+    shape = {f.name: getattr(question, f.name) for f in fields(Question) if f.name in SHAPE}
+    listed = listed_places(answer, gazetteer)
+    if followed.kind == "why" and previous is not None:
+        shape, listed = previous.shape, ()  # "Why?" then "And Trafford?" asks why again, of Trafford
+    elif followed.kind == "among" and previous is not None:
+        listed = previous.listed  # "Which of those…" then "And the Tories?" narrows the same list
+    answered_by = tuple(dict.fromkeys(
+        gazetteer.party_aliases.get(normalise_name(str(row.get(column))), "")
+        for row in answer.rows[:1] for column in ("party", "controlled_by") if row.get(column)
+    ))
+    return Turn(
+        asked=asked, text=question.text, route=answer.route, parties=question.parties, places=question.places,
+        years=question.years, kind=question.kind, shape=shape, listed=listed,
+        answered_by=tuple(a for a in answered_by if a), follow=followed.kind,
+    )
+
+
+def listed_places(answer: Answer, gazetteer: Gazetteer) -> tuple[Place, ...]:
+    """The councils or constituencies an answer's rows list, when it lists more than one."""
+    found: list[Place] = []
+    for row in answer.rows:
+        for column, kind in (("council", "council"), ("constituency", "constituency")):
+            name = row.get(column)
+            options = gazetteer.place_aliases.get(normalise_name(str(name)), set()) if name else set()
+            found += [p for p in options if p.kind == kind][:1]
+    unique = tuple(dict.fromkeys(found))
+    return unique if len(unique) > 1 else ()
+
+
+def unclear(question: Question, gazetteer: Gazetteer) -> Answer:
+    """The reply to a follow-up with nothing to follow: ask what is meant."""
+    named = [everyday(gazetteer.party_name(p)) for p in question.parties] + [p.name for p in question.places]
+    about = f" about {' and '.join(named)}" if named else ""
+    if AMONG.search(question.text):
+        text = ("I'm not sure which places you mean: my last answer did not list any. Ask about a list first, "
+                "for example \"Which councils did Labour gain in 2022?\", then narrow it.")
+    elif WHY_ALONE.match(question.text):
+        text = ("Why what? Ask a question first, for example \"How many seats did Labour win in Hull in 2018?\", "
+                "then ask why.")
+    else:
+        text = (f"I'm not sure what you'd like to know{about}. Could you ask the whole question, for example "
+                "\"How many seats did the Conservatives win in Barnet in 2022?\"")
+    return Answer(text, "none", 0.0)
