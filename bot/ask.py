@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.among import answer_among
 from bot.answer import Answer
+from bot.conversation import Conversation, FollowUp, resolve, turn_for, unclear
 from bot.factual import answer_with_sql
 from bot.gazetteer import Gazetteer
 from bot.passages import answer_from_passages, term_coverage
@@ -69,29 +71,52 @@ class Bot:
         """Release the store."""
         self.store.close()
 
-    def answer(self, question: str) -> Answer:
-        """Answer one question.
+    def answer(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """Answer one question, reading it as a follow-up to the conversation's last turn where it is one.
 
         Args:
             question: what the person typed; it is only ever matched, embedded and bound, never run.
+            conversation: the session's turns so far; the new turn is added to it. None: a one-off question.
 
         Returns:
             An Answer from the results (route "sql"), the coverage ("passages"), both ("hybrid"), or an
-            honest refusal that says what the bot covers ("none").
+            honest refusal that says what the bot covers ("none"); a follow-up with nothing to follow asks
+            what is meant.
 
         Raises:
             BadQuestion: for an empty, oversized or binary question.
         """
         started = time.perf_counter()
         text = check_question(question)
-        understood = understand(text, self.gazetteer)
-        if self.router is None or self.index is None:
-            found = answer_with_sql(understood, self.store.connection, self.gazetteer)
-        else:
-            vector = self.index.embedder.embed([text])[0]
-            found = self._follow(self.router.decide(features(understood, vector)), understood, vector)
-        answer = found or self._refusal()
+        followed = resolve(understand(text, self.gazetteer), conversation.last if conversation else None,
+                           self.gazetteer)
+        answer = self._answer(followed) or self._refusal()
+        if conversation is not None:
+            conversation.add(turn_for(text, followed, answer, self.gazetteer))
         return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})
+
+    def _answer(self, followed: FollowUp) -> Answer | None:
+        """Answer a question as resolved against the conversation."""
+        question, previous = followed.question, followed.previous
+        if followed.kind == "unclear":
+            return unclear(question, self.gazetteer)
+        if followed.kind == "among" and previous is not None:
+            return answer_among(question, previous.listed, self.store.connection, self.gazetteer) or Answer(
+                "I can narrow a list of places by who won or controls them, for example \"Which of those did "
+                "Labour win?\"", "none", 0.0)
+        if followed.kind == "same" and previous is not None and previous.route == "sql" and question.measure:
+            # "And the Conservatives?" after a figure: the same figure for them, straight from the results.
+            factual = answer_with_sql(question, self.store.connection, self.gazetteer)
+            if factual is not None:
+                return factual
+        if self.router is None or self.index is None:
+            return answer_with_sql(question, self.store.connection, self.gazetteer)
+        vector = self.index.embedder.embed([question.text])[0]
+        if followed.kind == "why":
+            found = answer_from_passages(question, self.index, self.gazetteer, vector)
+            return found if found is not None and found.confidence >= QUOTE_AT else Answer(
+                f"I have no coverage that explains that. (I looked for: {question.text})", "none", 0.0)
+        return self._follow(self.router.decide(features(question, vector)), question, vector)
 
     def _follow(self, decision: RouteDecision, question: Question, vector: np.ndarray) -> Answer | None:
         """Answer by the route chosen, falling back to the other source before giving up."""
