@@ -1,7 +1,8 @@
 """What every benchmark writes beside its printout: `var/bench/<name>.json`, read by tests/bench/report.py.
 
 The shape is `{"title": "...", "rows": [{...}, ...], "latency_ms": {"<route or label>": {"p50": x, "p95": y}}}`
-(latency_ms optional), so a new benchmark joins the report by writing one file.
+(latency_ms optional; "notes", a list of sentences, and "measured" too), so a new benchmark joins the
+report by writing one file.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def write_result(
     rows: list[dict[str, Any]],
     latency_ms: dict[str, dict[str, float]] | None = None,
     directory: Path = BENCH_DIR,
+    notes: list[str] | None = None,
 ) -> Path:
     """Write one benchmark's figures as `<directory>/<name>.json`; returns the path."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,8 @@ def write_result(
                                                                                        time.gmtime())}
     if latency_ms:
         record["latency_ms"] = latency_ms
+    if notes:
+        record["notes"] = notes
     path = directory / f"{name}.json"
     scratch = path.with_suffix(".json.tmp")
     scratch.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
