@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,8 +18,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.schemas import ChatResponse
 from api.settings import Settings
+from bot.answer import Answer
 from bot.ask import BadQuestion, Bot
-from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, run_suite
+from bot.conversation import Conversation
+from bot.evaluate import (
+    ComparisonError,
+    SuiteError,
+    compare_reports,
+    load_report,
+    load_suite,
+    render_comparison,
+    render_markdown,
+    report_json,
+    route_chart,
+    run_suite,
+)
+from bot.sessions import BadSessionId, SessionStore
 from corpus.results import import_results_files, results_status
 from corpus.store import Store, StoreError
 from index.build import IngestReport, ingest, remove
@@ -170,27 +186,73 @@ def search_command(
 def ask_command(
     question: Annotated[str, typer.Argument(help="The question, in plain words")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON answer contract")] = False,
-    session: Annotated[str | None, typer.Option("--session", help="Conversation id")] = None,
+    session: Annotated[str | None, typer.Option("--session", help="Continue this conversation")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Answer one question, with the SQL and rows behind a factual answer."""
     settings = _settings(data_dir)
     embedder = _embedder(settings)
     bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
+    sessions = SessionStore.open(settings.data_dir, ttl_seconds=settings.session_ttl_hours * 3600)
     try:
-        answer = bot.answer(question)
-    except BadQuestion as error:
+        conversation = sessions.load(session)
+        answer = bot.answer(question, conversation)
+    except (BadQuestion, BadSessionId) as error:
         err.print(f"error: {error}", style="red", markup=False, highlight=False)
         raise typer.Exit(2) from error
+    sessions.save(conversation)
     if as_json:
-        print(ChatResponse.from_answer(answer, session or uuid.uuid4().hex).model_dump_json())
+        print(ChatResponse.from_answer(answer, conversation.session_id).model_dump_json())
         return
-    out.print(answer.text, highlight=False)
+    _print_answer(answer)
+    err.print(f"session {conversation.session_id} (continue it with --session)", style="dim", highlight=False)
+
+
+@app.command("chat")
+def chat_command(data_dir: DataDir = None) -> None:
+    """Talk to the bot at a prompt: follow-ups use the conversation; /new starts another, /quit ends."""
+    import readline  # noqa: F401  (arrow keys and history for input())
+
+    settings = _settings(data_dir)
+    bot = _guard(lambda: Bot.open(settings.data_dir, _embedder(settings)))
+    history = settings.data_dir / ".chat_history"
+    with contextlib.suppress(OSError):
+        readline.read_history_file(history)
+    conversation = Conversation(uuid.uuid4().hex)
+    out.print("Ask about election results or coverage. [dim]/new starts a new conversation, /quit ends.[/]")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if question in {"/quit", "/exit", "quit", "exit"}:
+            break
+        if question == "/new":
+            conversation = Conversation(uuid.uuid4().hex)
+            out.print("[dim]new conversation[/]")
+            continue
+        if not question:
+            continue
+        try:
+            _print_answer(bot.answer(question, conversation))
+        except BadQuestion as error:
+            err.print(f"error: {error}", style="red", markup=False, highlight=False)
+    with contextlib.suppress(OSError):
+        readline.write_history_file(history)
+    bot.close()
+
+
+def _print_answer(answer: Answer) -> None:
+    """An answer for a terminal: the text, its sources, then the route and the SQL behind it."""
+    out.print(answer.text, highlight=False, markup=False)
     for citation in answer.citations:
         published = citation.published or "undated"
-        out.print(f"[dim][{citation.n}] {citation.title} · {published} · {citation.passage_id}[/]", highlight=False)
+        out.print(f"  [{citation.n}] {citation.title} · {published} · {citation.article_id} "
+                  f"chars {citation.start}-{citation.end}", style="dim", highlight=False, markup=False)
+    out.print(f"route {answer.route} · confidence {answer.confidence:.2f} · "
+              f"{answer.timings_ms.get('total', 0):.0f} ms", style="dim", highlight=False)
     if answer.sql:
-        out.print(f"\n[dim]route {answer.route} · confidence {answer.confidence:.2f}[/]\n[dim]{answer.sql}[/]")
+        out.print(answer.sql, style="dim", highlight=False, markup=False)
 
 
 @app.command("eval")
@@ -198,31 +260,48 @@ def eval_command(
     suite: Annotated[Path, typer.Argument(help="A suite YAML file")],
     report_path: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report here")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the per-case results as JSON here")] = None,
+    compare_path: Annotated[Path | None, typer.Option(
+        "--compare", help="A previous --json report: show which cases got better or worse")] = None,
     min_accuracy: Annotated[float, typer.Option(help="Exit 1 below this accuracy (0-1)")] = 0.0,
     data_dir: DataDir = None,
 ) -> None:
-    """Run an evaluation suite and report accuracy, route confusion, failures and latency."""
+    """Run an evaluation suite and report accuracy per route, route confusion, failures and latency."""
     settings = _settings(data_dir)
     try:
         cases = load_suite(suite)
-    except SuiteError as error:
+        previous = load_report(compare_path) if compare_path else None
+    except (SuiteError, ComparisonError) as error:
         err.print(f"error: {error}", style="red", markup=False, highlight=False)
         raise typer.Exit(2) from error
     embedder = _embedder(settings)
     bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
     report = run_suite(cases, lambda text, _session: bot.answer(text), name=suite.name)
+    current = report_json(report)
     markdown = render_markdown(report)
+    comparison = compare_reports(previous, current) if previous is not None else None
+    if comparison:
+        markdown += "\n" + render_comparison(comparison)
     if report_path:
         report_path.write_text(markdown, encoding="utf-8")
     if json_path:
-        json_path.write_text(json.dumps(report_json(report), indent=2, ensure_ascii=False), encoding="utf-8")
+        json_path.write_text(json.dumps(current, indent=2, ensure_ascii=False), encoding="utf-8")
     p50, p95 = report.latency()
     out.print(f"{suite.name}: accuracy {report.accuracy:.1%} over {len(report.outcomes)} cases; "
               f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", highlight=False)
+    for line in route_chart(report.accuracy_by_route())[1:-1]:
+        out.print(f"  {line}", highlight=False, markup=False)
     for outcome in report.outcomes:
         if not outcome.passed:
             out.print(f"FAIL {outcome.case.id}: {outcome.case.turns[-1]} -> {'; '.join(outcome.reasons)}",
                       highlight=False, markup=False)
+    if comparison:
+        was, now = comparison.accuracy
+        out.print(f"compared with {compare_path}: accuracy {was:.1%} -> {now:.1%}; {len(comparison.better)} better, "
+                  f"{len(comparison.worse)} worse, {len(comparison.added)} new, {len(comparison.removed)} gone",
+                  highlight=False, markup=False)
+        for label, changes in (("WORSE", comparison.worse), ("BETTER", comparison.better)):
+            for change in changes:
+                out.print(f"{label} {change.id}: {change.question}", highlight=False, markup=False)
     if report.accuracy < min_accuracy:
         raise typer.Exit(1)
 
@@ -233,12 +312,14 @@ def serve_command(
     port: Annotated[int | None, typer.Option(help="Port [env HUSTINGS_PORT]")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Serve the HTTP API (and, later, the chat page)."""
+    """Serve the web chat page, POST /chat, the Slack endpoints and /docs."""
     import uvicorn
 
     from api.app import create_app
 
     settings = _settings(data_dir)
+    # One line per answer (logger hustings.answer) beside uvicorn's access log.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
 
 
