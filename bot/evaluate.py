@@ -324,8 +324,8 @@ def render_comparison(comparison: Comparison) -> str:
     for route, ((ok_was, n_was), (ok_now, n_now)) in comparison.by_route.items():
         was_cell = f"{ok_was / n_was:.1%} ({ok_was}/{n_was})" if n_was else "-"
         now_cell = f"{ok_now / n_now:.1%} ({ok_now}/{n_now})" if n_now else "-"
-        change = f"{(ok_now / n_now - ok_was / n_was) * 100:+.1f}" if n_was and n_now else "-"
-        lines.append(f"| {route} | {was_cell} | {now_cell} | {change} |")
+        delta = f"{(ok_now / n_now - ok_was / n_was) * 100:+.1f}" if n_was and n_now else "-"
+        lines.append(f"| {route} | {was_cell} | {now_cell} | {delta} |")
     sections = [("Worse", comparison.worse), ("Better", comparison.better),
                 ("Same verdict, another route", comparison.rerouted), ("New cases", comparison.added),
                 ("Cases no longer in the suite", comparison.removed)]
