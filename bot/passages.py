@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,11 +17,15 @@ from corpus.chunk import split_sentences
 from index.hybrid import PassageIndex, SearchHit
 
 CANDIDATES = 12  # passages retrieved before re-ranking
-PASSAGES_READ = 4  # passages whose sentences compete to be quoted
+PASSAGES_READ = 5  # passages whose sentences compete to be quoted (reading one costs well under 1 ms)
 SENTENCES_EMBEDDED = 3  # the lexical front-runners re-scored by meaning (each costs 2-3 ms here)
 MAX_QUOTES = 3
 PER_ARTICLE = 3
 BOOST = 0.004  # about a few ranks of reciprocal-rank fusion per thing the question names that a passage shares
+COVERS = 0.01  # a passage holding all of the question's rare words gains a few ranks over one holding half
+ABOUT_THE_SOURCE = 0.3  # weight of words that only say where to look ("according to the Grimsby piece")
+CARRY = 0.25  # share of a sentence's match lent to the next one: news puts the detail after the claim
+SHORT_SENTENCE = 40  # characters: "And that is certainly true." hands on to the sentence after it
 STOPWORDS = set(
     """a an the of in on at for to from by and or but with did do does was were is are be been has have had how
     what which who whom whose when where why it its that this those these there their they he she his her i you
@@ -27,6 +33,7 @@ STOPWORDS = set(
     more most much many any all""".split()
 )
 WORD = re.compile(r"[a-z0-9]+")
+SOURCE_CLAUSE = re.compile(r"\b(according to|in the view of|in (the|his|her|their) [\w']+ views?)\b[^,;?]*", re.I)
 STEMMER = Stemmer.Stemmer("english")
 
 
@@ -52,7 +59,8 @@ def answer_from_passages(
     """
     if vector is None:
         vector = index.embedder.embed([question.text])[0]
-    hits = _rerank(question, index.search(question.text, CANDIDATES, vector=vector), gazetteer)
+    terms = key_terms(question.text, index)
+    hits = _rerank(question, index.search(question.text, CANDIDATES, vector=vector), gazetteer, terms)
     if not hits:
         return None
     quotes = _choose_quotes(question, vector, hits[:PASSAGES_READ], index)
@@ -61,28 +69,41 @@ def answer_from_passages(
     return _compose(quotes)
 
 
-def _rerank(question: Question, hits: list[SearchHit], gazetteer: Gazetteer) -> list[SearchHit]:
-    """Boost passages that share the question's year, parties and places; drop near-duplicates; spread articles."""
-    wanted = [str(y) for y in question.years]
-    wanted += [p.name.lower() for p in question.places]
-    wanted += [gazetteer.party_name(code).lower() for code in question.parties]
+def _rerank(
+    question: Question, hits: list[SearchHit], gazetteer: Gazetteer, terms: dict[str, float] | None = None
+) -> list[SearchHit]:
+    """Boost passages that share the question's year, parties, places and rare words; drop near-duplicates;
+    spread articles."""
+    wanted = [[str(y)] for y in question.years]
+    wanted += [[p.name.lower()] for p in question.places]
+    wanted += [_party_names(code, gazetteer) for code in question.parties]
+    found = [re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b") for names in wanted if names]
     scored = []
     for hit in hits:
         text = hit.stored.passage.text.lower()
         published = hit.stored.published
-        shared = sum(1 for w in wanted if w and w in text)
+        shared = sum(1 for pattern in found if pattern.search(text))
         if published is not None and published.year in question.years:
             shared += 3  # written about the election asked about: worth more than a passing mention
-        scored.append((hit.score + BOOST * shared, hit))
+        covers = _share(terms, set(_stems(text))) if terms else 0.0
+        scored.append((hit.score + BOOST * shared + COVERS * covers, hit))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     kept: list[SearchHit] = []
     seen_words: list[set[str]] = []
     per_article: dict[str, int] = {}
     for _, hit in scored:
         words = set(WORD.findall(hit.stored.passage.text.lower()))
-        if any(len(words & other) / max(1, len(words | other)) > 0.8 for other in seen_words):
-            continue  # a near-copy of a passage already kept (syndicated or re-published text)
+        copy = next((i for i, other in enumerate(seen_words) if len(words & other) / max(1, len(words | other)) > 0.8),
+                    None)
         article = hit.stored.passage.article_id
+        if copy is not None:
+            # A near-copy of a passage already kept (syndicated or re-published text): cite the copy
+            # stored first, so the citation does not flip between copies with the scores' noise.
+            if hit.stored.key < kept[copy].stored.key and per_article.get(article, 0) < PER_ARTICLE:
+                per_article[kept[copy].stored.passage.article_id] -= 1
+                per_article[article] = per_article.get(article, 0) + 1
+                kept[copy] = hit
+            continue
         if per_article.get(article, 0) >= PER_ARTICLE:
             continue
         per_article[article] = per_article.get(article, 0) + 1
@@ -91,29 +112,46 @@ def _rerank(question: Question, hits: list[SearchHit], gazetteer: Gazetteer) -> 
     return kept
 
 
-def _choose_quotes(question: Question, vector: np.ndarray, hits: list[SearchHit], index: PassageIndex) -> list[Quote]:
-    """Score every sentence of the best passages by key terms and the kind of answer the question wants,
-    then re-score the front-runners by meaning."""
-    terms = _key_terms(question.text)
-    total = sum(terms.values()) or 1.0
+def _party_names(code: str, gazetteer: Gazetteer) -> list[str]:
+    """The names a party goes by in prose ("Lib Dems", "Liberal Democrats", "Tories"), not its codes."""
+    names = {a for a, c in gazetteer.party_aliases.items() if c == code and len(a) >= 4}
+    return sorted(names | {gazetteer.party_name(code).lower()}, key=len, reverse=True)
+
+
+def _choose_quotes(
+    question: Question, vector: np.ndarray, hits: list[SearchHit], index: PassageIndex
+) -> list[Quote]:
+    """Score every sentence of the best passages by key terms, the match of the sentence before it and the
+    kind of answer the question wants, then re-score the front-runners by meaning."""
+    plain = _key_terms(question.text)
+    plain_total = sum(plain.values()) or 1.0
     wants = _answer_type(question.text)
     asked = {w.lower() for w in WORD.findall(question.text.lower())}
-    candidates: list[tuple[float, Quote]] = []
+    sentences = []  # (rank, hit, start, end, text, stems), each sentence of the passages read once
     seen: set[tuple[str, int]] = set()
     for rank, hit in enumerate(hits):
         passage = hit.stored.passage
         for start, end in split_sentences(passage.text):
-            sentence = passage.text[start:end]
             key = (passage.article_id, passage.start + start)
-            if key in seen or _is_headline(sentence, hit.stored.title):
-                continue  # a sentence seen in the overlap of two passages, or the headline already shown
-            seen.add(key)
-            words = set(_stems(sentence))
-            overlap = sum(weight for term, weight in terms.items() if term in words) / total
-            fits = _fits_answer_type(sentence, wants, asked)
-            lexical = overlap + 0.35 * fits + 0.15 / (rank + 1)  # earlier passages likelier to hold the answer
-            quote = Quote(hit, passage.start + start, passage.start + end, sentence, 0.0, overlap)
-            candidates.append((lexical, quote))
+            if key not in seen:
+                seen.add(key)
+                text = passage.text[start:end]
+                sentences.append((rank, hit, passage.start + start, passage.start + end, text, set(_stems(text))))
+    sought = _sentence_weights(_sentence_terms(question.text, plain), [row[5] for row in sentences])
+    reading = _Reading({(hit.stored.passage.article_id, start): (end, text, _share(sought, words))
+                        for _, hit, start, end, text, words in sentences})
+    candidates: list[tuple[float, Quote]] = []
+    for rank, hit, start, end, text, words in sentences:
+        if _is_headline(text, hit.stored.title):
+            continue  # the headline is shown with the citation
+        article = hit.stored.passage.article_id
+        own = reading.match(article, start)
+        if _hands_on(text):
+            own *= 0.25  # a question in the article echoes the asker; the answer sits beside it
+        fits = _fits_answer_type(text, wants, asked)
+        lexical = own + CARRY * reading.carried(article, start) + 0.35 * fits + 0.15 / (rank + 1)
+        plain_overlap = sum(weight for term, weight in plain.items() if term in words) / plain_total
+        candidates.append((lexical, Quote(hit, start, end, text, 0.0, plain_overlap)))
     if not candidates:
         return []
     candidates.sort(key=lambda pair: pair[0], reverse=True)
@@ -136,17 +174,68 @@ def _choose_quotes(question: Question, vector: np.ndarray, hits: list[SearchHit]
         if fitting:
             extra = fitting[0]
             chosen.append(Quote(extra.hit, extra.start, extra.end, extra.text, chosen[-1].score, chosen[-1].confidence))
-    return _with_following(chosen[0], candidates) + chosen[1:MAX_QUOTES] if len(chosen) < 4 else chosen
+    if len(chosen) >= 4:
+        return chosen
+    following = _following(chosen[0], candidates, 4 - len(chosen))
+    return [chosen[0], *following, *chosen[1:]][:4]
 
 
-def _with_following(quote: Quote, candidates: list[tuple[float, Quote]]) -> list[Quote]:
-    """The best sentence and the one after it: news writing puts the detail right after the claim."""
-    following = [q for _, q in candidates if q.hit.stored.passage.article_id == quote.hit.stored.passage.article_id
-                 and q.start > quote.end and q.start - quote.end <= 3]
-    if not following:
-        return [quote]
-    after = following[0]
-    return [quote, Quote(after.hit, after.start, after.end, after.text, quote.score, quote.confidence)]
+class _Reading:
+    """The sentences read, in article order, with how well each matched the question's terms."""
+
+    def __init__(self, sentences: dict[tuple[str, int], tuple[int, str, float]]) -> None:
+        self.sentences = sentences  # (article, start) -> (end, text, match)
+        self.starts = {(article, end): start for (article, start), (end, _, _) in sentences.items()}
+
+    def match(self, article: str, start: int) -> float:
+        return self.sentences[(article, start)][2]
+
+    def _before(self, article: str, start: int) -> int | None:
+        return next((self.starts[(article, start - gap)] for gap in range(4) if (article, start - gap) in self.starts),
+                    None)
+
+    def _after(self, article: str, end: int) -> int | None:
+        return next((end + gap for gap in range(4) if (article, end + gap) in self.sentences), None)
+
+    def carried(self, article: str, start: int) -> float:
+        """The match lent to a sentence by the one before it (through a short aside or a question: "And
+        that is certainly true.", "Has he made the gains?" "No.") and by a question right after it."""
+        carried, at = 0.0, start
+        for _ in range(3):
+            before = self._before(article, at)
+            if before is None:
+                break
+            carried = max(carried, self.match(article, before))
+            if not _hands_on(self.sentences[(article, before)][1]):
+                break
+            at = before
+        after = self._after(article, self.sentences[(article, start)][0])
+        if after is not None and _hands_on(self.sentences[(article, after)][1]):
+            carried = max(carried, self.match(article, after))
+        return carried
+
+
+def _hands_on(sentence: str) -> bool:
+    """A question or a short aside: its meaning lies in the sentence beside it."""
+    return sentence.rstrip().endswith("?") or len(sentence) < SHORT_SENTENCE
+
+
+def _following(quote: Quote, candidates: list[tuple[float, Quote]], room: int) -> list[Quote]:
+    """The sentences right after the best one: news writing puts the detail after the claim, and a
+    question or a short aside ("And that is certainly true.") hands on to the sentence after it."""
+    same = sorted((q for _, q in candidates if q.hit.stored.passage.article_id == quote.hit.stored.passage.article_id),
+                  key=lambda q: q.start)
+    taken: list[Quote] = []
+    last = quote
+    while len(taken) < room:
+        after = next((q for q in same if q.start > last.end and q.start - last.end <= 3), None)
+        if after is None:
+            break
+        taken.append(Quote(after.hit, after.start, after.end, after.text, quote.score, quote.confidence))
+        if not (_hands_on(last.text) or _hands_on(after.text)):
+            break
+        last = after
+    return taken
 
 
 NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -157,13 +246,15 @@ PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 def _answer_type(question: str) -> str | None:
     """What kind of answer the question wants: a number, a name, a time, or anything."""
     lowered = question.lower()
-    if re.search(r"\b(how (many|much|long|old|big)|what (share|proportion|percentage|rate|number|sum|age|figure)|"
-                 r"what (was|is) the (majority|turnout|total|cost))\b", lowered):
+    if re.search(r"\b(how (many|much|long|old|big|large|far)|what (\w+ ){0,3}(share|proportion|percentage|rate|"
+                 r"number|sum|age|figure|threshold|starting point|amount|level|pay|price|cost|total|majority|"
+                 r"turnout|margin|swing)|what (was|is) the (majority|turnout|total|cost))\b", lowered):
         return "number"
     if re.search(r"\b(who|whom|whose|which (\w+ )?(mp|minister|leader|candidate|person|man|woman|school|seat|"
                  r"paper|newspaper|party|town|city|constituency|council|strategist|member|firm|company))\b", lowered):
         return "name"
-    if re.search(r"\b(when|what (year|date|day|month))\b", lowered):
+    # "When…?" asks for a time; "How did he react when she quit?" does not.
+    if re.match(r"\s*(and |so )?when\b", lowered) or re.search(r"\bwhat (year|date|day|month)\b", lowered):
         return "time"
     return None
 
@@ -218,6 +309,66 @@ def term_coverage(question: str, text: str) -> float:
     words = set(_stems(text))
     total = sum(terms.values())
     return sum(w for t, w in terms.items() if t in words) / total if total else 0.0
+
+
+def key_terms(text: str, index: PassageIndex) -> dict[str, float]:
+    """The question's content words, stemmed, weighted by how rare they are in the coverage (BM25's idf,
+    scaled to 0-1); by length where the index cannot say."""
+    stems = set(_stems(text))
+    frequency = _document_frequency(index)
+    if frequency is None:
+        return _key_terms(text)
+    documents, counts = frequency
+    ceiling = math.log(documents + 1.0)
+    weights = {}
+    for stem in stems:
+        seen = counts(stem)
+        weights[stem] = max(0.1, min(1.0, math.log((documents - seen + 0.5) / (seen + 0.5) + 1.0) / ceiling))
+    return weights
+
+
+def _document_frequency(index: PassageIndex) -> tuple[int, Callable[[str], int]] | None:
+    """The number of passages, and how many passages hold a stem, read from the BM25 index."""
+    try:
+        lexical = index.generation.lexical
+        scores, columns = lexical.retriever.scores, lexical.retriever.vocab_dict
+        indptr, documents, sids = scores["indptr"], int(scores["num_docs"]), lexical.tokenizer.stem_to_sid
+    except (AttributeError, KeyError, TypeError):
+        return None  # an index without BM25 statistics (a test double)
+    if not documents or not columns:
+        return None
+
+    def counts(stem: str) -> int:
+        sid = sids.get(stem)
+        column = None if sid is None else columns.get(sid, columns.get(str(sid)))
+        return 0 if column is None else int(indptr[int(column) + 1] - indptr[int(column)])
+
+    return documents, counts
+
+
+def _sentence_terms(question: str, terms: dict[str, float]) -> dict[str, float]:
+    """The key terms for choosing sentences: words that only say where to look ("according to the piece
+    about Corbyn's Grimsby trip") find the article, but the answer seldom repeats them."""
+    clause = SOURCE_CLAUSE.search(question)
+    if clause is None:
+        return terms
+    outside = set(_stems(question[: clause.start()] + " " + question[clause.end():]))
+    return {t: w if t in outside else w * ABOUT_THE_SOURCE for t, w in terms.items()}
+
+
+def _sentence_weights(terms: dict[str, float], sentences: list[set[str]]) -> dict[str, float]:
+    """Weigh the terms again by how rare they are among the sentences read: the name the question is
+    about is in most of them, while the words of what it asks ("post", "spend", "exposed") pick out the
+    sentence that answers."""
+    ceiling = math.log((len(sentences) + 1) / 0.5)
+    return {t: w * math.log((len(sentences) + 1) / (sum(t in words for words in sentences) + 0.5)) / ceiling
+            for t, w in terms.items()}
+
+
+def _share(terms: dict[str, float] | None, words: set[str]) -> float:
+    """Share of the terms' weight found among `words`."""
+    total = sum(terms.values()) if terms else 0.0
+    return sum(w for t, w in terms.items() if t in words) / total if terms and total else 0.0
 
 
 def _key_terms(text: str) -> dict[str, float]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.ask import Bot
 from bot.evaluate import Case, load_suite
-from bot.passages import CANDIDATES, _rerank
+from bot.passages import CANDIDATES, _rerank, key_terms
 from bot.understand import understand
 from index.build import ingest
 from index.embed import Embedder
@@ -56,7 +56,7 @@ def main() -> None:
             dense = [int(keys[p]) for p in generation.dense.search(vector, K)[0]]
             lexical = [int(keys[p]) for p in generation.lexical.search(question, K)[0]]
             hits = index.search(question, CANDIDATES, vector=vector)
-            reranked = _rerank(understand(question, bot.gazetteer), hits, bot.gazetteer)[:K]
+            reranked = _rerank(understand(question, bot.gazetteer), hits, bot.gazetteer, key_terms(question, index))[:K]
             lists = {
                 "dense": index.store.passages_by_keys(dense),
                 "bm25": index.store.passages_by_keys(lexical),
