@@ -20,6 +20,7 @@ from api.chat import router as chat_router
 from api.guard import RateLimiter, TooManyRequests, Unauthorised, guard
 from api.schemas import SearchHitOut, SearchResponse
 from api.settings import Settings
+from api.slack import slack_router
 from bot.ask import BadQuestion, Bot
 from bot.sessions import BadSessionId, SessionStore
 from corpus.store import StoreError
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestId)
     _add_error_handlers(app)
     app.include_router(chat_router, dependencies=[Depends(guard)])
+    app.include_router(slack_router(settings))  # signed by Slack, not behind the API key
     app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

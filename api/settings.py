@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None  # when set, /chat and /search need it (X-API-Key or Authorization: Bearer)
     rate_limit_per_minute: int = 120  # requests per client per minute; 0 turns the limit off
     session_ttl_hours: float = 24.0  # a conversation idle this long starts afresh
+    # The Slack app (POST /slack/events, /slack/commands); without the secret and token those routes answer 503.
+    slack_signing_secret: SecretStr | None = None  # Basic Information > App Credentials > Signing Secret
+    slack_bot_token: SecretStr | None = None  # OAuth & Permissions > Bot User OAuth Token (xoxb-...)
+    slack_api_base: str = "https://slack.com/api/"  # the Web API that chat.postMessage goes to
 
     @field_validator("data_dir", "model_cache")
     @classmethod
