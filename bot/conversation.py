@@ -26,6 +26,7 @@ WHY_ALONE = re.compile(r"^\s*(and |but |so )?(why|how come|explain|why (is|was) 
                        r"why so|what explains (it|that|this)|what are the reasons)\s*\??\s*$", re.I)
 AMONG = re.compile(r"\b(of|among|amongst) (those|these|them|that list)\b", re.I)
 PRONOUN = re.compile(r"\b(they|them|their|there|that one|those|these|it)\b", re.I)
+THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
 # A question's shape: carried over from the last turn when the follow-up only names something new.
 SHAPE = ("measure", "yes_no", "wants_list", "direction", "ranking", "latest", "region")
 # Verbs that say what was measured, for the question "Why?" puts to the coverage.
@@ -144,7 +145,8 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
     ("How many votes did they get there?") keeps its own words and borrows the names.
     """
     changes: dict[str, Any] = {
-        "parties": question.parties or last.parties,
+        # "they" after "Who won Hartlepool?" are the winners the answer named
+        "parties": question.parties or last.parties or (last.answered_by if THEY.search(question.text) else ()),
         # A region named anew ("And in London?") replaces the last turn's places rather than joining them.
         "places": question.places or (() if question.region else last.places),
         "years": question.years or last.years,

@@ -15,6 +15,7 @@ from index.embed import Embedder
 from tests.helpers import PUBLIC_FILES, HashEmbedder
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
 MODEL_CACHE = Path(os.environ.get("HUSTINGS_MODEL_CACHE", Path.home() / ".cache" / "hustings" / "models"))
 
 
@@ -46,6 +47,26 @@ def real_embedder() -> Embedder:
     return Embedder.load(MODEL_CACHE)
 
 
+@pytest.fixture(scope="session")
+def sample_dir(real_embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the project's own sample (articles and results), as `make run` serves it."""
+    from corpus.results import import_results_files
+    from index.build import ingest
+
+    data_dir = tmp_path_factory.mktemp("sample")
+    with Store.open(data_dir) as store:
+        _, errors = import_results_files(store, sorted((SAMPLE / "results").glob("*.csv")))
+    assert not errors, errors
+    ingest([SAMPLE / "articles"], data_dir, real_embedder)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def sample_bot(sample_dir: Path, real_embedder: Embedder) -> Iterator[Bot]:
+    """The full bot over the project's own sample."""
+    opened = Bot.open(sample_dir, real_embedder)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")
