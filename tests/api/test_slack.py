@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
@@ -359,3 +360,21 @@ def test_long_answers_fit_slacks_limits() -> None:
     answer = [b["text"]["text"] for b in blocks if b["type"] == "section" and not b["text"]["text"].startswith("*")]
     assert len(blocks) == BLOCKS_MAX and answer[-1].endswith("(shortened to fit Slack)")
     assert "T &amp; &lt;b&gt;" in blocks[-1]["elements"][0]["text"]
+
+
+def test_the_manifest_subscribes_to_what_the_app_answers(client: TestClient) -> None:
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "api" / "slack_manifest.yaml").read_text())
+    events = manifest["settings"]["event_subscriptions"]
+    assert events["bot_events"] == ["app_mention", "message.im"] and events["request_url"].endswith("/slack/events")
+    assert manifest["features"]["slash_commands"][0]["url"].endswith("/slack/commands")
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "chat:write", "commands", "im:history"} <= scopes
+    assert {"/slack/events", "/slack/commands"} <= set(client.get("/openapi.json").json()["paths"])
+
+
+def test_a_bare_mention_gets_a_short_note_on_what_to_ask(client: TestClient, slack: FakeSlack) -> None:
+    ts = new_ts()
+    ack = send(client, event(f"<@{BOT_USER}>", ts))
+    [post] = slack.wait_for(reply_to(ts))
+    assert "the question is empty" in texts(post) and "Ask me about UK elections" in texts(post)
+    wait_status(client, ack["answering"], "answered")
