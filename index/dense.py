@@ -21,13 +21,18 @@ import numpy as np
 
 FILE_NAME = "dense.faiss"
 EXACT_BELOW = 100_000
-TRAIN_PER_CELL = 64  # k-means sample per cell: faiss asks for at least 39
+TRAIN_PER_CELL = 40  # k-means sample per cell: faiss asks for at least 39
+TRAIN_ITERATIONS = 10  # k-means rounds: cells barely move after ten, and training is most of the build
 PROBE_SHARE = 32  # scan 1/32 of the cells per query: recall@10 ~0.98 of exact on this model's vectors
 
 
 def ivf_cells(count: int) -> int:
-    """IVF cells for `count` vectors: the power of two nearest 4 * sqrt(count) (faiss' rule of thumb)."""
-    return 2 ** max(4, round(math.log2(4 * math.sqrt(max(count, 1)))))
+    """IVF cells for `count` vectors: the power of two nearest 2 * sqrt(count).
+
+    faiss suggests 4-16 * sqrt(n); fewer, larger cells train in a quarter of the time on two cores, and
+    each query still scans only `1/PROBE_SHARE` of the vectors.
+    """
+    return 2 ** max(4, round(math.log2(2 * math.sqrt(max(count, 1)))))
 
 
 def index_kind(count: int, exact_below: int = EXACT_BELOW) -> str:
@@ -60,7 +65,9 @@ class DenseIndex:
         if kind != "Flat":
             # Training and adding are batch work: use every core, then go back to one for queries.
             faiss.omp_set_num_threads(os.cpu_count() or 1)
-            cells = faiss.extract_index_ivf(index).nlist
+            ivf = faiss.extract_index_ivf(index)
+            ivf.cp.niter = TRAIN_ITERATIONS
+            cells = ivf.nlist
             sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), TRAIN_PER_CELL * cells),
                                                      replace=False)
             index.train(vectors[np.sort(sample)])

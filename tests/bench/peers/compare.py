@@ -44,6 +44,7 @@ class Outcome:
     name: str
     passages: int = 0
     ingest_seconds: float = 0.0
+    load: str = ""  # the machine's 1-minute load average before and after ingesting (it is shared)
     tokens_mean: float = 0.0
     tokens_max: int = 0
     times_ms: list[float] = field(default_factory=list)
@@ -135,17 +136,21 @@ def main() -> None:
                 ("hustings", "hustings dense", "hustings BM25", "LlamaIndex", "Haystack dense", "Haystack BM25")}
     with tempfile.TemporaryDirectory() as scratch:
         # Ingest, one system after the other (each is one long step; the machine is shared, so note the time).
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         report = ingest(paths, Path(scratch), embedder)
         outcomes["hustings"].ingest_seconds = time.perf_counter() - started
+        outcomes["hustings"].load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
         outcomes["hustings"].passages = report.passages_total
         chunk_lengths = [embedder.count_tokens(t) for t in _passage_texts(Path(scratch))]
         outcomes["hustings"].tokens_mean = sum(chunk_lengths) / len(chunk_lengths)
         outcomes["hustings"].tokens_max = max(chunk_lengths)
         print(f"hustings: {report.passages_total} passages in {outcomes['hustings'].ingest_seconds:.1f} s", flush=True)
         for peer in peers:
+            load_before = os.getloadavg()[0]
             reply = peer.call("ingest", articles=payload)
             target = outcomes[peer.name if peer.name == "LlamaIndex" else "Haystack dense"]
+            target.load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
             target.passages, target.ingest_seconds = reply["chunks"], reply["seconds"]
             target.tokens_mean, target.tokens_max = reply["tokens_mean"], reply["tokens_max"]
             print(f"{peer.name}: {reply['chunks']} chunks in {reply['seconds']:.1f} s", flush=True)
@@ -195,6 +200,7 @@ def main() -> None:
         peer.close()
     outcomes["Haystack BM25"].passages = outcomes["Haystack dense"].passages
     outcomes["Haystack BM25"].ingest_seconds = outcomes["Haystack dense"].ingest_seconds
+    outcomes["Haystack BM25"].load = outcomes["Haystack dense"].load
     print_and_record(outcomes, len(cases), len(articles))
 
 
@@ -218,7 +224,7 @@ def print_and_record(outcomes: dict[str, Outcome], cases: int, articles: int) ->
                                "MRR@10": round(o.reciprocal / cases, 3)}
         if o.ingest_seconds:
             row.update({"passages": o.passages, "tokens mean/max": f"{o.tokens_mean:.0f}/{o.tokens_max}",
-                        "ingest passages/s": round(o.passages / o.ingest_seconds, 1)})
+                        "ingest passages/s": round(o.passages / o.ingest_seconds, 1), "load during ingest": o.load})
         if o.times_ms:
             latency[f"search: {o.name}"] = p50_p95(o.times_ms)
             row.update({"search p50 ms": latency[f"search: {o.name}"]["p50"],
