@@ -18,7 +18,7 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-general-elections/HoC-GE2019-results-by-candidate.csv \
 	hoc-general-elections/parliament-2017-candidates.csv)
 
-.PHONY: help setup run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-peers bench-scale bench-report peers clean
+.PHONY: help setup browser run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-peers bench-scale bench-report peers clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,6 +39,11 @@ sample: setup ## Ingest the project's own sample articles and results into $(DAT
 run: sample ## Serve the bot on its sample data at http://127.0.0.1:8000
 	$(BIN)/hustings serve
 
+browser: ## Install Debian's chromium for the browser tests (never a downloaded browser)
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
 test: setup ## Run the test suite (reads $(SHARED)/ for real-data tests)
 	$(BIN)/pytest
 
@@ -49,11 +54,11 @@ lint: setup ## ruff and mypy
 eval: setup ## Build $(EVAL_DIR)/ from $(SHARED) (results, seeds, BBC politics) and run every suite
 	$(BIN)/hustings ingest --results $(RESULTS_FILES) --data-dir $(EVAL_DIR)
 	$(BIN)/hustings ingest $(SHARED)/corpus/seeds $(SHARED)/data/bbc-news-2004-2005/politics --data-dir $(EVAL_DIR)
-	for suite in factual router coverage refusals; do \
+	for suite in factual router coverage refusals conversations; do \
 	  $(BIN)/hustings eval tests/eval/$$suite.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/$$suite-report.md; \
 	done
 
-bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-peers bench-scale ## Run every benchmark, then write bench-report.md
+bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-peers bench-scale ## Run every benchmark, then write bench-report.md
 	$(MAKE) --no-print-directory bench-report
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
@@ -70,6 +75,9 @@ clean: ## Remove the virtualenv and the data directory
 
 bench-passages: setup ## Passage-route latency and recall@5 (dense, BM25, hybrid) over the coverage suite
 	$(BIN)/python -m tests.bench.passages --shared $(SHARED)
+
+bench-http: setup ## POST /chat on loopback: latency per route, HTTP overhead, requests/s with 1, 4, 16 clients
+	$(BIN)/python -m tests.bench.http --shared $(SHARED)
 
 bench-router: setup ## Router accuracy on a held-out 20% of the labelled questions, per refusal threshold
 	$(BIN)/python -m tests.bench.router_tuning --shared $(SHARED)

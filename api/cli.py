@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from api.schemas import ChatResponse
 from api.settings import Settings
 from bot.answer import Answer
-from bot.ask import BadQuestion, Bot
+from bot.ask import BadQuestion, Bot, ask_in_sessions
 from bot.conversation import Conversation
 from bot.evaluate import (
     ComparisonError,
@@ -275,7 +275,7 @@ def eval_command(
         raise typer.Exit(2) from error
     embedder = _embedder(settings)
     bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
-    report = run_suite(cases, lambda text, _session: bot.answer(text), name=suite.name)
+    report = run_suite(cases, ask_in_sessions(bot), name=suite.name)
     current = report_json(report)
     markdown = render_markdown(report)
     comparison = compare_reports(previous, current) if previous is not None else None

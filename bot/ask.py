@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -35,6 +36,12 @@ WHY = re.compile(r"\s*(why|how come)\b", re.I)
 EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexplain\w*\b|\breasons?\b", re.I)
 ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
                          r"claim\w*|view|critic\w*|argue\w*|analysis|think|thought|believe\w*|hop(e|ed|ing))\b", re.I)
+# "…according to the 2022 opinion piece": the figure asked for is the article's, not the results'.
+SOURCED = re.compile(r"\b(according to|per|in) (the|an?|this|that) ([\w'’-]+ ){0,4}(article|piece|column|analysis|"
+                     r"coverage|report|blog|editorial|commentary)\b", re.I)
+# Nationalities and the nations themselves are where, not who: "Welsh seats" is no person the results lack.
+NATIONS = set("""england english wales welsh scotland scottish britain british uk ireland irish northern european
+    europe america american france french germany german""".split())
 
 
 class BadQuestion(ValueError):
@@ -161,6 +168,8 @@ class Bot:
             route = max(("sql", "passages", "hybrid"), key=lambda r: chances[r])
         if route in ("sql", "hybrid") and why:
             route = "passages"  # "Why did…" asks for reasons, which only the coverage gives
+        elif route in ("sql", "hybrid") and SOURCED.search(question.text) and not EXPLAIN_TOO.search(question.text):
+            route = "passages"  # "How many…, according to the opinion piece?": the article's figure
         elif route == "sql" and cued:
             route = "hybrid"  # "according to the article", "…and why": the coverage must speak too
         elif route == "passages" and EXPLAIN_TOO.search(question.text) and question.measure is not None:
@@ -169,6 +178,9 @@ class Bot:
         if route == "sql" and factual is not None and not self._outside_results(question):
             return factual
         coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" else QUOTE_AT)
+        if factual is not None and factual.sql is None and _person_taken_for_place(question, coverage):
+            # "…what did that mean for Vince Cable?": a name the coverage knows, not a place we lack.
+            factual = answer_with_sql(replace(question, unknown_place=None), self.store.connection, self.gazetteer)
         if factual is not None and factual.sql is None and self._outside_results(question):
             # The results have no such year or place: the coverage may (an MP's majority in 2001).
             return quote(STRONG_QUOTE) or factual
@@ -200,7 +212,17 @@ class Bot:
 def _outside_names(question: Question) -> set[str]:
     """Capitalised words that are neither a place nor a party ("John Curtice", "ITV")."""
     capitalised = {w.lower() for w in re.findall(r"(?<!^)\b[A-Z][A-Za-z]+", question.text)}
-    return capitalised & set(question.unmatched)
+    return (capitalised & set(question.unmatched)) - NATIONS
+
+
+def _person_taken_for_place(question: Question, coverage: Answer | None) -> bool:
+    """The words read as an unknown place are capitalised in the question and named in the coverage."""
+    if question.unknown_place is None or coverage is None:
+        return False
+    words = question.unknown_place.split()
+    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", question.text)}
+    cited = " ".join(c.text.lower() for c in coverage.citations)
+    return all(w in capitalised and re.search(rf"\b{re.escape(w)}\b", cited) for w in words)
 
 
 def _names_outside_results(question: Question) -> bool:
@@ -228,3 +250,13 @@ def check_question(question: object) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise BadQuestion(f"the question is {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
     return text
+
+
+def ask_in_sessions(bot: Bot) -> Callable[[str, str], Answer]:
+    """An ask function for the evaluation runner: each session id keeps its own conversation."""
+    conversations: dict[str, Conversation] = {}
+
+    def ask(question: str, session_id: str) -> Answer:
+        return bot.answer(question, conversations.setdefault(session_id, Conversation(session_id)))
+
+    return ask

@@ -155,6 +155,12 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
     if keep_shape:
         changes.update({k: v for k, v in last.shape.items() if k in SHAPE})
         changes["text"] = _rewrite(last, question, gazetteer)
+    if question.ambiguous and last.kind and not question.places:
+        # "And Wakefield?" after a council's control: the council, not the constituency of that name.
+        wanted = "council" if last.kind == "local" else "constituency"
+        settled = [[p for p in a.options if p.kind == wanted] for a in question.ambiguous]
+        if all(len(options) == 1 for options in settled):
+            changes.update(places=tuple(options[0] for options in settled), ambiguous=(), kind=last.kind)
     if changes["places"]:
         changes["unknown_place"] = None
     return replace(question, **changes)
