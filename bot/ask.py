@@ -140,7 +140,15 @@ class Bot:
         def facts() -> Answer | None:
             """The results' answer (queried once per question)."""
             if "facts" not in found:
-                found["facts"] = answer_with_sql(question, self.store.connection, self.gazetteer)
+                factual = answer_with_sql(question, self.store.connection, self.gazetteer)
+                split = EXPLAIN_TOO.search(question.text)
+                if (factual is None or factual.sql is None) and split is not None and split.start() > 0:
+                    # "How many seats did the Lib Dems gain in 2018, and what did that mean for Vince Cable?":
+                    # the figure is asked for before the "and why"; the rest is for the coverage.
+                    first = understand(question.text[: split.start()], self.gazetteer)
+                    figure = answer_with_sql(first, self.store.connection, self.gazetteer) if first.measure else None
+                    factual = figure if figure is not None and figure.sql is not None else factual
+                found["facts"] = factual
             return found["facts"]
 
         chances = decision.probabilities
@@ -178,9 +186,6 @@ class Bot:
         if route == "sql" and factual is not None and not self._outside_results(question):
             return factual
         coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" else QUOTE_AT)
-        if factual is not None and factual.sql is None and _person_taken_for_place(question, coverage):
-            # "…what did that mean for Vince Cable?": a name the coverage knows, not a place we lack.
-            factual = answer_with_sql(replace(question, unknown_place=None), self.store.connection, self.gazetteer)
         if factual is not None and factual.sql is None and self._outside_results(question):
             # The results have no such year or place: the coverage may (an MP's majority in 2001).
             return quote(STRONG_QUOTE) or factual
@@ -213,16 +218,6 @@ def _outside_names(question: Question) -> set[str]:
     """Capitalised words that are neither a place nor a party ("John Curtice", "ITV")."""
     capitalised = {w.lower() for w in re.findall(r"(?<!^)\b[A-Z][A-Za-z]+", question.text)}
     return (capitalised & set(question.unmatched)) - NATIONS
-
-
-def _person_taken_for_place(question: Question, coverage: Answer | None) -> bool:
-    """The words read as an unknown place are capitalised in the question and named in the coverage."""
-    if question.unknown_place is None or coverage is None:
-        return False
-    words = question.unknown_place.split()
-    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", question.text)}
-    cited = " ".join(c.text.lower() for c in coverage.citations)
-    return all(w in capitalised and re.search(rf"\b{re.escape(w)}\b", cited) for w in words)
 
 
 def _names_outside_results(question: Question) -> bool:

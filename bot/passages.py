@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import Stemmer
@@ -25,6 +25,7 @@ BOOST = 0.004  # about a few ranks of reciprocal-rank fusion per thing the quest
 COVERS = 0.01  # a passage holding all of the question's rare words gains a few ranks over one holding half
 ABOUT_THE_SOURCE = 0.3  # weight of words that only say where to look ("according to the Grimsby piece")
 CARRY = 0.25  # share of a sentence's match lent to the next one: news puts the detail after the claim
+UNANSWERED = 0.5  # confidence kept by quotes that lack the kind of answer asked for
 SHORT_SENTENCE = 40  # characters: "And that is certainly true." hands on to the sentence after it
 STOPWORDS = set(
     """a an the of in on at for to from by and or but with did do does was were is are be been has have had how
@@ -66,7 +67,14 @@ def answer_from_passages(
     quotes = _choose_quotes(question, vector, hits[:PASSAGES_READ], index)
     if not quotes:
         return None
-    return _compose(quotes)
+    answer = _compose(quotes)
+    wants = _answer_type(question.text)
+    asked = {w.lower() for w in WORD.findall(question.text.lower())}
+    if wants in ("number", "time") and not any(_fits_answer_type(q.text, wants, asked) for q in quotes):
+        # "How many…?" or "When…?" met by sentences with no figure or date in them: they speak of the
+        # subject without answering, so trust them less.
+        answer = replace(answer, confidence=answer.confidence * UNANSWERED)
+    return answer
 
 
 def _rerank(
@@ -123,35 +131,9 @@ def _choose_quotes(
 ) -> list[Quote]:
     """Score every sentence of the best passages by key terms, the match of the sentence before it and the
     kind of answer the question wants, then re-score the front-runners by meaning."""
-    plain = _key_terms(question.text)
-    plain_total = sum(plain.values()) or 1.0
     wants = _answer_type(question.text)
     asked = {w.lower() for w in WORD.findall(question.text.lower())}
-    sentences = []  # (rank, hit, start, end, text, stems), each sentence of the passages read once
-    seen: set[tuple[str, int]] = set()
-    for rank, hit in enumerate(hits):
-        passage = hit.stored.passage
-        for start, end in split_sentences(passage.text):
-            key = (passage.article_id, passage.start + start)
-            if key not in seen:
-                seen.add(key)
-                text = passage.text[start:end]
-                sentences.append((rank, hit, passage.start + start, passage.start + end, text, set(_stems(text))))
-    sought = _sentence_weights(_sentence_terms(question.text, plain), [row[5] for row in sentences])
-    reading = _Reading({(hit.stored.passage.article_id, start): (end, text, _share(sought, words))
-                        for _, hit, start, end, text, words in sentences})
-    candidates: list[tuple[float, Quote]] = []
-    for rank, hit, start, end, text, words in sentences:
-        if _is_headline(text, hit.stored.title):
-            continue  # the headline is shown with the citation
-        article = hit.stored.passage.article_id
-        own = reading.match(article, start)
-        if _hands_on(text):
-            own *= 0.25  # a question in the article echoes the asker; the answer sits beside it
-        fits = _fits_answer_type(text, wants, asked)
-        lexical = own + CARRY * reading.carried(article, start) + 0.35 * fits + 0.15 / (rank + 1)
-        plain_overlap = sum(weight for term, weight in plain.items() if term in words) / plain_total
-        candidates.append((lexical, Quote(hit, start, end, text, 0.0, plain_overlap)))
+    candidates = _score_sentences(question, hits, wants, asked)
     if not candidates:
         return []
     candidates.sort(key=lambda pair: pair[0], reverse=True)
@@ -218,6 +200,39 @@ class _Reading:
 def _hands_on(sentence: str) -> bool:
     """A question or a short aside: its meaning lies in the sentence beside it."""
     return sentence.rstrip().endswith("?") or len(sentence) < SHORT_SENTENCE
+
+
+def _score_sentences(
+    question: Question, hits: list[SearchHit], wants: str | None, asked: set[str]
+) -> list[tuple[float, Quote]]:
+    """Every sentence of the passages (once, headlines aside) with its lexical score: the question's terms,
+    the match lent by its neighbours, the kind of answer asked for, and its passage's rank."""
+    plain = _sentence_terms(question.text, _key_terms(question.text))  # by length; source words count less
+    sentences = []  # (rank, hit, start, end, text, stems), each sentence of the passages read once
+    seen: set[tuple[str, int]] = set()
+    for rank, hit in enumerate(hits):
+        passage = hit.stored.passage
+        for start, end in split_sentences(passage.text):
+            key = (passage.article_id, passage.start + start)
+            if key not in seen:
+                seen.add(key)
+                text = passage.text[start:end]
+                sentences.append((rank, hit, passage.start + start, passage.start + end, text, set(_stems(text))))
+    sought = _sentence_weights(plain, [row[5] for row in sentences])
+    reading = _Reading({(hit.stored.passage.article_id, start): (end, text, _share(sought, words))
+                        for _, hit, start, end, text, words in sentences})
+    candidates: list[tuple[float, Quote]] = []
+    for rank, hit, start, end, text, words in sentences:
+        if _is_headline(text, hit.stored.title):
+            continue  # the headline is shown with the citation
+        article = hit.stored.passage.article_id
+        own = reading.match(article, start)
+        if _hands_on(text):
+            own *= 0.25  # a question in the article echoes the asker; the answer sits beside it
+        fits = _fits_answer_type(text, wants, asked)
+        lexical = own + CARRY * reading.carried(article, start) + 0.35 * fits + 0.15 / (rank + 1)
+        candidates.append((lexical, Quote(hit, start, end, text, 0.0, _share(plain, words))))
+    return candidates
 
 
 def _following(quote: Quote, candidates: list[tuple[float, Quote]], room: int) -> list[Quote]:
