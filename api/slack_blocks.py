@@ -91,13 +91,17 @@ def _rows_title(count: int) -> str:
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
-    """The first rows as aligned plain-text columns."""
+    """The first rows as aligned plain-text columns, numbers to the right."""
     columns = list(rows[0])
+    numeric = [all(isinstance(r.get(c), int | float | None) for r in rows[:TABLE_ROWS]) for c in columns]
     shown = [[_cell(row.get(c)) for c in columns] for row in rows[:TABLE_ROWS]]
     widths = [max(len(c[:CELL_MAX]), *(len(r[i]) for r in shown)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c[:CELL_MAX].ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in shown]
-    return "\n".join(lines)
+
+    def line(values: list[str]) -> str:
+        cells = [v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([line([c[:CELL_MAX] for c in columns]), *(line(r) for r in shown)])
 
 
 def _cell(value: Any) -> str:
