@@ -167,7 +167,7 @@ class Bot:
             # Unsure it is out of scope: answer only if the coverage holds a strong match that speaks
             # of most of what was asked ("When did the Titanic sink?" finds nothing about ships).
             coverage = quote(CUED_QUOTE if explained else STRONG_QUOTE)
-            if coverage is not None and term_coverage(question.text, coverage.text) < HALF_THE_TERMS:
+            if coverage is not None and term_coverage(question.text, _cited_text(coverage)) < HALF_THE_TERMS:
                 coverage = None
             if coverage is None and _names_found(question, quote(QUOTE_AT)):
                 coverage = quote(QUOTE_AT)  # the passages name exactly who or what was asked about
@@ -223,6 +223,11 @@ def _outside_names(question: Question) -> set[str]:
 def _names_outside_results(question: Question) -> bool:
     """The question is about people or things the results know nothing of."""
     return bool(_outside_names(question))
+
+
+def _cited_text(answer: Answer) -> str:
+    """The passages an answer quotes from, whole: the context its sentences were chosen in."""
+    return " ".join(c.text for c in answer.citations)
 
 
 def _names_found(question: Question, answer: Answer | None) -> bool:

@@ -266,7 +266,8 @@ def _answer_type(question: str) -> str | None:
                  r"turnout|margin|swing)|what (was|is) the (majority|turnout|total|cost))\b", lowered):
         return "number"
     if re.search(r"\b(who|whom|whose|which (\w+ )?(mp|minister|leader|candidate|person|man|woman|school|seat|"
-                 r"paper|newspaper|party|town|city|constituency|council|strategist|member|firm|company))\b", lowered):
+                 r"paper|newspaper|party|town|city|constituency|council|strategist|member|firm|company)(e?s)?)\b",
+                 lowered):
         return "name"
     # "When…?" asks for a time; "How did he react when she quit?" does not.
     if re.match(r"\s*(and |so )?when\b", lowered) or re.search(r"\bwhat (year|date|day|month)\b", lowered):
