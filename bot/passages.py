@@ -35,6 +35,10 @@ STOPWORDS = set(
 )
 WORD = re.compile(r"[a-z0-9]+")
 SOURCE_CLAUSE = re.compile(r"\b(according to|in the view of|in (the|his|her|their) [\w']+ views?)\b[^,;?]*", re.I)
+# "…when he rejected all-black shortlists?", "After Robert Jackson's defection, …": when it happened, not what
+CONTEXT_CLAUSE = re.compile(r"\b(when|after|before|while)\b[^,;?]*", re.I)
+ASKING = re.compile(r"\W*(what|why|how|who|whom|whose|which|when|where|is|are|was|were|do|does|did|has|have|had|can|"
+                    r"could|will|would|should|think|isn't|aren't|wasn't|doesn't|didn't|hasn't)\b", re.I)
 STEMMER = Stemmer.Stemmer("english")
 
 
@@ -199,7 +203,7 @@ class _Reading:
 
 def _hands_on(sentence: str) -> bool:
     """A question or a short aside: its meaning lies in the sentence beside it."""
-    return sentence.rstrip().endswith("?") or len(sentence) < SHORT_SENTENCE
+    return len(sentence) < SHORT_SENTENCE or (sentence.rstrip().endswith("?") and ASKING.match(sentence) is not None)
 
 
 def _score_sentences(
@@ -261,7 +265,7 @@ PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 def _answer_type(question: str) -> str | None:
     """What kind of answer the question wants: a number, a name, a time, or anything."""
     lowered = question.lower()
-    if re.search(r"\b(how (many|much|long|old|big|large|far)|what (\w+ ){0,3}(share|proportion|percentage|rate|"
+    if re.search(r"\b(how (many|much|long|old|big|large|far)|what (\w+ ){0,3}(share|proportion|percentage|rate|range|"
                  r"number|sum|age|figure|threshold|starting point|amount|level|pay|price|cost|total|majority|"
                  r"turnout|margin|swing)|what (was|is) the (majority|turnout|total|cost))\b", lowered):
         return "number"
@@ -365,11 +369,14 @@ def _document_frequency(index: PassageIndex) -> tuple[int, Callable[[str], int]]
 def _sentence_terms(question: str, terms: dict[str, float]) -> dict[str, float]:
     """The key terms for choosing sentences: words that only say where to look ("according to the piece
     about Corbyn's Grimsby trip") find the article, but the answer seldom repeats them."""
-    clause = SOURCE_CLAUSE.search(question)
-    if clause is None:
-        return terms
-    outside = set(_stems(question[: clause.start()] + " " + question[clause.end():]))
-    return {t: w if t in outside else w * ABOUT_THE_SOURCE for t, w in terms.items()}
+    for pattern in (SOURCE_CLAUSE, CONTEXT_CLAUSE):
+        clause = pattern.search(question)
+        if clause is None:
+            continue
+        outside = set(_stems(question[: clause.start()] + " " + question[clause.end():]))
+        if outside:  # "When did the Titanic sink?" is all question
+            terms = {t: w if t in outside else w * ABOUT_THE_SOURCE for t, w in terms.items()}
+    return terms
 
 
 def _sentence_weights(terms: dict[str, float], sentences: list[set[str]]) -> dict[str, float]:
