@@ -1,0 +1,264 @@
+"""Scale: 100k and 1M passages of real sentences recombined, with vectors derived from real embeddings.
+
+Run with `make bench-scale`. Embedding a million passages on this two-core CPU takes hours and this task has
+no GPU, so the vectors are *derived*: the seeds and the non-duplicate BBC corpus are ingested for real
+(~11k passages, real all-MiniLM-L6-v2 vectors, cached in var/bench/scale-base/); each synthetic passage
+takes a real passage, swaps one of its sentences for a sentence of another real passage, and gets that
+passage's real vector plus Gaussian noise (cosine ~0.9 to it), renormalised. Texts are real sentences and
+the vectors keep the corpus's topic clusters, so BM25 and the IVF cells see realistic distributions.
+
+For each size: the synthetic articles and passages go into a DuckDB store in batches, then the product's
+own `write_generation` builds the index (FAISS of the type `index.dense` chooses for that size, BM25),
+timed as a whole and the dense part alone. A fresh process then opens it as a server would
+(`PassageIndex.open`) and reports its memory and search latency (real questions, real query embeddings),
+and the dense index's recall@10 against an exact scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import index.generation as generation_module
+from bot.evaluate import load_suite
+from corpus.records import Article, Passage
+from corpus.store import IndexState, Store
+from index.build import ingest
+from index.dense import DenseIndex
+from index.embed import Embedder
+from index.generation import checksum_passages, load_generation, write_generation
+from index.hybrid import PassageIndex
+from tests.bench.ingest import QUERIES, bbc_paths
+from tests.bench.passages import SUITE
+from tests.bench.record import p50_p95, peak_memory_mib, percentile, write_result
+
+BASE_DIR = Path("var") / "bench" / "scale-base"
+NOISE = 0.025  # per dimension: |noise| ~ 0.49 against a unit vector, cosine ~0.9 to the real passage
+PASSAGES_PER_ARTICLE = 10
+BATCH = 20_000  # passages written to the store per transaction
+NOTES = [
+    "Texts: real sentences of the seeds + BBC corpus recombined (one sentence of each real passage swapped); "
+    f"vectors: the real passage's all-MiniLM-L6-v2 vector plus N(0, {NOISE}^2) noise per dimension, "
+    "renormalised (no GPU was lent to this task; embedding 1M passages on this CPU takes hours)",
+    "Search = PassageIndex.search(k=5): query embedding, FAISS, BM25, fusion, DuckDB fetch; in a fresh process "
+    "whose peak memory (server peak) includes the embedding model",
+    "Goal at 1M: search p95 under 50 ms and server memory under 3 GiB",
+    "'of which index': the server's peak less what it held with the model loaded and the questions embedded",
+]
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’]))\s+")
+
+
+def base_corpus(shared: Path, model_cache: Path) -> tuple[list[list[str]], np.ndarray]:
+    """The real passages as sentence lists and their real vectors (ingested once into BASE_DIR)."""
+    embedder = Embedder.load(model_cache)
+    ingest([shared / "corpus" / "seeds", *bbc_paths(shared)], BASE_DIR, embedder)
+    with Store.open(BASE_DIR, read_only=True) as store:
+        generation = load_generation(BASE_DIR, store, embedder.name)
+        texts = store.passage_texts(generation.keys.tolist())
+        vectors = np.array(generation.vectors, dtype=np.float32)
+    return [SENTENCE_END.split(text) for text in texts], vectors
+
+
+def synthetic_passages(
+    sentences: list[list[str]], count: int, seed: int = 0
+) -> Iterator[tuple[list[str], np.ndarray]]:
+    """`count` passages as (texts of one article, base passage indexes), PASSAGES_PER_ARTICLE at a time."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, count, PASSAGES_PER_ARTICLE):
+        size = min(PASSAGES_PER_ARTICLE, count - start)
+        bases = rng.integers(0, len(sentences), size)
+        texts = []
+        for base in bases.tolist():
+            parts = list(sentences[base])
+            donor = sentences[int(rng.integers(0, len(sentences)))]
+            parts[int(rng.integers(0, len(parts)))] = donor[int(rng.integers(0, len(donor)))]
+            texts.append(" ".join(parts))
+        yield texts, bases
+
+
+def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, count: int) -> np.ndarray:
+    """Write `count` synthetic passages in articles of ten; returns their vectors in key order."""
+    rng = np.random.default_rng(1)
+    vectors = np.empty((count, base_vectors.shape[1]), dtype=np.float32)
+    keys_seen: list[int] = []
+    articles: list[Article] = []
+    passages: list[Passage] = []
+    with Store.open(data_dir) as store:
+
+        def flush() -> None:
+            with store.transaction():
+                store.write_articles(articles)
+                keys_seen.extend(store.insert_passages(passages))
+            articles.clear()
+            passages.clear()
+
+        row = 0
+        for number, (texts, bases) in enumerate(synthetic_passages(sentences, count)):
+            article_id = f"syn-{number:07d}"
+            text, offsets = "", []
+            for passage_text in texts:
+                offsets.append((len(text), len(text) + len(passage_text)))
+                text += passage_text + "\n\n"
+            articles.append(Article(article_id, texts[0][:80], text, source="synthetic"))
+            passages += [Passage(article_id, i, s, e, t) for i, ((s, e), t) in enumerate(zip(offsets, texts,
+                                                                                             strict=True))]
+            noisy = base_vectors[bases] + NOISE * rng.standard_normal((len(bases), base_vectors.shape[1]))
+            vectors[row : row + len(bases)] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+            row += len(bases)
+            if len(passages) >= BATCH:
+                flush()
+        flush()
+    order = np.argsort(np.asarray(keys_seen))
+    return vectors[order]
+
+
+def build_index(data_dir: Path, vectors: np.ndarray, model: str) -> dict[str, float]:
+    """The product's write_generation over the store's passages; seconds overall and for FAISS alone."""
+    timed: dict[str, float] = {}
+    original = generation_module.DenseIndex
+
+    class TimedDense(DenseIndex):
+        @classmethod
+        def build(cls, vectors: np.ndarray, exact_below: int | None = None) -> DenseIndex:  # type: ignore[override]
+            started = time.perf_counter()
+            built = original.build(vectors)
+            timed["faiss_seconds"] = time.perf_counter() - started
+            return built
+
+    generation_module.DenseIndex = TimedDense  # type: ignore[misc]
+    try:
+        with Store.open(data_dir) as store:
+            keys, hashes = store.passage_keys()
+            texts = store.passage_texts(keys.tolist())
+            state = IndexState(checksum_passages(model, keys, hashes), model, vectors.shape[1], len(keys))
+            started = time.perf_counter()
+            with store.transaction():
+                write_generation(data_dir, state, keys, vectors, texts)
+                store.set_index_state(state)
+            timed["index_seconds"] = time.perf_counter() - started
+            del texts
+    finally:
+        generation_module.DenseIndex = original  # type: ignore[misc]
+    return timed
+
+
+def serve_and_measure(data_dir: Path, model_cache: Path, rounds: int) -> dict[str, Any]:
+    """In this (fresh) process: open the index as a server would; memory, latency, recall@10 of the dense index."""
+    embedder = Embedder.load(model_cache)
+    questions = [c.turns[-1] for c in load_suite(SUITE)] + QUERIES
+    query_vectors = embedder.embed(questions)
+    before = peak_memory_mib()
+    opened = time.perf_counter()
+    index = PassageIndex.open(data_dir, embedder)
+    open_seconds = time.perf_counter() - opened
+    for question in questions:  # warm up
+        index.search(question, k=5)
+    times: dict[str, list[float]] = {"search": [], "dense": [], "bm25": []}
+    for _ in range(rounds):
+        for question, vector in zip(questions, query_vectors, strict=True):
+            started = time.perf_counter()
+            index.search(question, k=5)
+            times["search"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            index.generation.dense.search(vector, 50)
+            times["dense"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            index.generation.lexical.search(question, 50)
+            times["bm25"].append((time.perf_counter() - started) * 1000)
+    serving_peak = peak_memory_mib()
+    found = [index.generation.dense.search(v, 10)[0] for v in query_vectors]
+    exact = exact_top(np.asarray(index.generation.vectors), query_vectors, 10)
+    recall = float(np.mean([len(set(f.tolist()) & set(e.tolist())) / 10 for f, e in zip(found, exact, strict=True)]))
+    result = {
+        "kind": index.generation.dense.kind, "open_seconds": open_seconds, "model_mib": before,
+        "serving_peak_mib": serving_peak, "dense_recall_at_10": recall, "queries": len(questions) * rounds,
+        "latency": {name: p50_p95(values) for name, values in times.items()},
+        "p99_search": percentile(times["search"], 0.99),
+    }
+    index.close()
+    return result
+
+
+def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> list[np.ndarray]:
+    """The exact top-k rows per query, streaming over the (memory-mapped) vectors."""
+    best_scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+    best_rows = np.zeros((len(queries), k), dtype=np.int64)
+    for start in range(0, len(vectors), 100_000):
+        scores = queries @ np.asarray(vectors[start : start + 100_000]).T
+        all_scores = np.concatenate([best_scores, scores], axis=1)
+        all_rows = np.concatenate([best_rows, np.arange(start, start + scores.shape[1])[None].repeat(len(queries), 0)],
+                                  axis=1)
+        top = np.argsort(-all_scores, axis=1)[:, :k]
+        best_scores = np.take_along_axis(all_scores, top, axis=1)
+        best_rows = np.take_along_axis(all_rows, top, axis=1)
+    return list(best_rows)
+
+
+def directory_mib(path: Path) -> float:
+    """MiB under `path`."""
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def main() -> None:
+    """Build each size, measure it in a fresh process, print and record."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--model-cache", type=Path, default=Path.home() / ".cache" / "hustings" / "models")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the measuring child process
+    args = parser.parse_args()
+    if args.serve:
+        print(json.dumps(serve_and_measure(args.serve, args.model_cache, args.rounds)))
+        return
+    sentences, base_vectors = base_corpus(args.shared, args.model_cache)
+    print(f"base: {len(sentences)} real passages, {sum(map(len, sentences))} sentences", flush=True)
+    rows, latency = [], {}
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(dir=Path("var")) as scratch:
+            data_dir = Path(scratch)
+            started = time.perf_counter()
+            vectors = build_store(data_dir, sentences, base_vectors, size)
+            store_seconds = time.perf_counter() - started
+            print(f"{size}: store written in {store_seconds:.0f} s", flush=True)
+            timed = build_index(data_dir, vectors, Embedder.load(args.model_cache).name)
+            del vectors
+            build_peak = peak_memory_mib()
+            print(f"{size}: index built in {timed['index_seconds']:.0f} s (FAISS {timed['faiss_seconds']:.0f} s), "
+                  f"builder peak {build_peak:.0f} MiB", flush=True)
+            child = subprocess.run(
+                [sys.executable, "-m", "tests.bench.scale", "--serve", str(data_dir), "--rounds", str(args.rounds),
+                 "--model-cache", str(args.model_cache)], capture_output=True, text=True, check=True)
+            served = json.loads(child.stdout.strip().splitlines()[-1])
+            index_mib = directory_mib(data_dir / "index")
+            store_mib = directory_mib(data_dir) - index_mib
+        row = {
+            "passages": size, "FAISS type": served["kind"], "store write s": round(store_seconds),
+            "index build s": round(timed["index_seconds"]), "FAISS build s": round(timed["faiss_seconds"], 1),
+            "builder peak MiB": round(build_peak), "server peak MiB": round(served["serving_peak_mib"]),
+            "of which index MiB": round(served["serving_peak_mib"] - served["model_mib"]),
+            "open s": round(served["open_seconds"], 1),
+            "search p50 ms": served["latency"]["search"]["p50"], "search p95 ms": served["latency"]["search"]["p95"],
+            "dense p95 ms": served["latency"]["dense"]["p95"], "BM25 p95 ms": served["latency"]["bm25"]["p95"],
+            "dense recall@10 vs exact": round(served["dense_recall_at_10"], 3),
+            "index MiB": round(index_mib), "DuckDB MiB": round(store_mib),
+        }
+        print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+        rows.append(row)
+        latency[f"search at {size:,} passages"] = served["latency"]["search"]
+        write_result("scale", "Scale: synthetic corpora from real sentences and derived vectors", rows, latency,
+                     notes=NOTES)  # after each size, so a later size that fails keeps the earlier figures
+
+
+if __name__ == "__main__":
+    main()
