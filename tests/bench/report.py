@@ -78,9 +78,8 @@ def render_report(results: dict[str, dict[str, Any]], chart: str | None) -> str:
         if record.get("measured"):
             lines += [f"_{name}, measured {record['measured']}_", ""]
         lines += markdown_table(record.get("rows", []))
-        for note in record.get("notes", []):
-            lines += ["", f"- {note}"]
-        lines.append("")
+        notes = record.get("notes", [])
+        lines += ([""] + [f"- {note}" for note in notes] if notes else []) + [""]
     return "\n".join(lines)
 
 
@@ -98,8 +97,8 @@ def draw_chart(merged: dict[str, dict[str, float]], path: Path) -> bool:
     p95 = [merged[label]["p95"] for label in labels]
     figure, axes = plt.subplots(figsize=(9, 0.45 * len(labels) + 1.5))
     rows = range(len(labels))
-    axes.barh([r + 0.2 for r in rows], p50, height=0.4, label="p50")
-    axes.barh([r - 0.2 for r in rows], p95, height=0.4, label="p95")
+    axes.barh([r - 0.2 for r in rows], p50, height=0.4, label="p50")
+    axes.barh([r + 0.2 for r in rows], p95, height=0.4, label="p95")
     axes.set_yticks(list(rows), labels)
     axes.invert_yaxis()
     axes.set_xscale("log")
