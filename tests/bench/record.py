@@ -35,7 +35,15 @@ def p50_p95(times: Sequence[float]) -> dict[str, float]:
 
 
 def peak_memory_mib() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB, macOS bytes)."""
+    """Peak resident memory of this process so far.
+
+    Linux's VmHWM starts afresh at exec; getrusage's ru_maxrss would carry a forking parent's peak into a child.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text(encoding="utf-8").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -34,7 +35,7 @@ from bot.evaluate import load_suite
 from corpus.records import Article, Passage
 from corpus.store import IndexState, Store
 from index.build import ingest
-from index.dense import DenseIndex
+from index.dense import DenseIndex, ivf_cells
 from index.embed import Embedder
 from index.generation import checksum_passages, load_generation, write_generation
 from index.hybrid import PassageIndex
@@ -204,6 +205,63 @@ def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> list[np.ndarr
     return list(best_rows)
 
 
+def compare_index_types(base_vectors: np.ndarray, count: int, model_cache: Path) -> None:
+    """FAISS index types side by side on `count` derived vectors: build seconds, size, p95 of one query, recall@10."""
+    import faiss
+
+    rng = np.random.default_rng(2)
+    noisy = base_vectors[rng.integers(0, len(base_vectors), count)]
+    noisy = noisy + NOISE * rng.standard_normal(noisy.shape).astype(np.float32)
+    vectors = np.ascontiguousarray(noisy / np.linalg.norm(noisy, axis=1, keepdims=True), dtype=np.float32)
+    embedder = Embedder.load(model_cache)
+    queries = embedder.embed([c.turns[-1] for c in load_suite(SUITE)] + QUERIES)
+    exact = exact_top(vectors, queries, 10)
+    rows = []
+    for kind in ("Flat", "HNSW32", f"IVF{ivf_cells(count)},SQ8", f"IVF{ivf_cells(count)},Flat"):
+        started = time.perf_counter()
+        if kind == "Flat" or kind.endswith("SQ8"):  # what the product builds, below and above its threshold
+            dense = DenseIndex.build(vectors, exact_below=count + 1 if kind == "Flat" else 0)
+        else:
+            dense = _other_index(vectors, kind)
+        seconds = time.perf_counter() - started
+        size = len(faiss.serialize_index(dense.index)) / 2**20
+        probes = [None] if not kind.startswith("IVF") else [dense.index.nlist // share for share in (64, 32, 16, 8)]
+        for nprobe in probes:
+            if nprobe:
+                faiss.extract_index_ivf(dense.index).nprobe = nprobe
+            times, found = [], []
+            for query in queries:
+                began = time.perf_counter()
+                found.append(dense.search(query, 10)[0])
+                times.append((time.perf_counter() - began) * 1000)
+            recall = np.mean([len(set(f.tolist()) & set(e.tolist())) / 10 for f, e in zip(found, exact, strict=True)])
+            rows.append({"passages": count, "FAISS type": kind, "search": f"nprobe {nprobe}" if nprobe else dense.kind,
+                         "build s": round(seconds, 1), "index MiB": round(size),
+                         "p50 ms": round(float(np.median(times)), 2), "p95 ms": round(percentile(times, 0.95), 2),
+                         "recall@10 vs exact": round(float(recall), 3)})
+            print("  ".join(f"{k}={v}" for k, v in rows[-1].items()), flush=True)
+    write_result("index-types", f"FAISS index types on {count:,} derived vectors (dense search alone)", rows,
+                 notes=["one query at a time on one thread, as the server searches; HNSW at faiss' defaults "
+                        "(efConstruction 40, efSearch 16); index MiB is the serialised index"])
+
+
+def _other_index(vectors: np.ndarray, kind: str) -> DenseIndex:
+    """An index type the product does not build (HNSW, IVF over full vectors), for comparison."""
+    import faiss
+
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    index = faiss.index_factory(vectors.shape[1], kind, faiss.METRIC_INNER_PRODUCT)
+    if not index.is_trained:
+        sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * ivf_cells(len(vectors))),
+                                                 replace=False)
+        index.train(vectors[np.sort(sample)])
+    index.add(vectors)
+    dense = DenseIndex(index)  # back to one thread for queries; IVF gets the product's nprobe
+    if kind.startswith("HNSW"):
+        dense.kind = f"hnsw efSearch {faiss.downcast_index(index).hnsw.efSearch}"
+    return dense
+
+
 def directory_mib(path: Path) -> float:
     """MiB under `path`."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
@@ -214,14 +272,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--model-cache", type=Path, default=Path.home() / ".cache" / "hustings" / "models")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--types-at", type=int, default=100_000, help="compare FAISS types at this size (0: skip)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the measuring child process
     args = parser.parse_args()
     if args.serve:
         print(json.dumps(serve_and_measure(args.serve, args.model_cache, args.rounds)))
         return
     sentences, base_vectors = base_corpus(args.shared, args.model_cache)
+    if args.types_at:
+        compare_index_types(base_vectors, args.types_at, args.model_cache)
     print(f"base: {len(sentences)} real passages, {sum(map(len, sentences))} sentences", flush=True)
     rows, latency = [], {}
     for size in args.sizes:
