@@ -20,6 +20,8 @@ from bot.evaluate import (
     render_markdown,
     route_chart,
 )
+from index.build import ingest
+from index.embed import Embedder
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample" / "articles"
 HUSTINGS = Path(sys.executable).with_name("hustings")
@@ -93,11 +95,9 @@ def test_route_chart_draws_one_bar_per_route_in_proportion() -> None:
 
 
 @pytest.mark.model
-def test_eval_command_compares_with_a_previous_json_report(tmp_path: Path) -> None:
+def test_eval_command_compares_with_a_previous_json_report(tmp_path: Path, real_embedder: Embedder) -> None:
+    ingest([SAMPLE], tmp_path / "data", real_embedder)
     env = {**os.environ, "HUSTINGS_DATA_DIR": str(tmp_path / "data")}
-    ingest = subprocess.run([str(HUSTINGS), "ingest", str(SAMPLE)], capture_output=True, text=True, env=env,
-                            timeout=300)
-    assert ingest.returncode == 0, ingest.stderr
     suite = tmp_path / "suite.yaml"
     suite.write_text(
         "- id: hull\n  ask: What happened to the Lib Dems in Hull?\n  route: [passages, hybrid]\n"
