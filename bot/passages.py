@@ -26,6 +26,7 @@ COVERS = 0.01  # a passage holding all of the question's rare words gains a few 
 ABOUT_THE_SOURCE = 0.3  # weight of words that only say where to look ("according to the Grimsby piece")
 CARRY = 0.25  # share of a sentence's match lent to the next one: news puts the detail after the claim
 UNANSWERED = 0.5  # confidence kept by quotes that lack the kind of answer asked for
+FOLLOWING = 2  # sentences quoted after the best one: the claim, then its detail ("…she wouldn't vote Labour")
 SHORT_SENTENCE = 40  # characters: "And that is certainly true." hands on to the sentence after it
 STOPWORDS = set(
     """a an the of in on at for to from by and or but with did do does was were is are be been has have had how
@@ -240,8 +241,8 @@ def _score_sentences(
 
 
 def _following(quote: Quote, candidates: list[tuple[float, Quote]], room: int) -> list[Quote]:
-    """The sentences right after the best one: news writing puts the detail after the claim, and a
-    question or a short aside ("And that is certainly true.") hands on to the sentence after it."""
+    """Up to FOLLOWING sentences right after the best one: news writing puts the detail after the claim;
+    a question or a short aside ("And that is certainly true.") hands on to one more."""
     same = sorted((q for _, q in candidates if q.hit.stored.passage.article_id == quote.hit.stored.passage.article_id),
                   key=lambda q: q.start)
     taken: list[Quote] = []
@@ -251,7 +252,7 @@ def _following(quote: Quote, candidates: list[tuple[float, Quote]], room: int) -
         if after is None:
             break
         taken.append(Quote(after.hit, after.start, after.end, after.text, quote.score, quote.confidence))
-        if not (_hands_on(last.text) or _hands_on(after.text)):
+        if not (_hands_on(last.text) or _hands_on(after.text)) and len(taken) >= FOLLOWING:
             break
         last = after
     return taken
