@@ -37,6 +37,9 @@ EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexpl
 ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
                          r"claim\w*|view|critic\w*|argue\w*|analysis|think|thought|believe\w*|hop(e|ed|ing))\b", re.I)
 # "…according to the 2022 opinion piece": the figure asked for is the article's, not the results'.
+# "What does the Grimsby piece say…?": asked of the articles themselves, so their best match is worth quoting.
+POINTS_AT_COVERAGE = re.compile(r"\b(the|an?|this|that) ([\w'’-]+ ){0,4}(article|piece|column|analysis|coverage|"
+                                r"report|blog|editorial|commentary)s?\b", re.I)
 SOURCED = re.compile(r"\b(according to|per|in) (the|an?|this|that) ([\w'’-]+ ){0,4}(article|piece|column|analysis|"
                      r"coverage|report|blog|editorial|commentary)\b", re.I)
 # Nationalities and the nations themselves are where, not who: "Welsh seats" is no person the results lack.
@@ -185,7 +188,8 @@ class Bot:
         factual = facts() if route != "passages" else None
         if route == "sql" and factual is not None and not self._outside_results(question):
             return factual
-        coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" else QUOTE_AT)
+        pointed = route == "passages" and POINTS_AT_COVERAGE.search(question.text) is not None
+        coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" or pointed else QUOTE_AT)
         if factual is not None and factual.sql is None and self._outside_results(question):
             # The results have no such year or place: the coverage may (an MP's majority in 2001).
             return quote(STRONG_QUOTE) or factual
