@@ -36,22 +36,14 @@ def test_factual_suite_still_passes_with_coverage_and_router(coverage_bot: Bot) 
     assert report.accuracy >= 0.95, _failures(report)
 
 
+# The gates issue 5 sets: router accuracy at least 95%, coverage answers (expected words and the right
+# citation) at least 85%, refusals at least 90%.
 @pytest.mark.parametrize(("suite", "least", "cases"), [
+    ("router.yaml", 0.95, 120),
+    ("coverage.yaml", 0.85, 80),
     ("refusals.yaml", 0.90, 30),
 ])
 def test_suite_meets_its_gate(coverage_bot: Bot, suite: str, least: float, cases: int) -> None:
     report = _run(coverage_bot, suite)
     assert len(report.outcomes) >= cases
     assert report.accuracy >= least, _failures(report)
-
-
-# Issue 5 asks for router >= 95% and coverage >= 85%; the bot is not there yet (router 92%, coverage 80%
-# when these floors were set). Until it is, these floors stop it getting worse.
-@pytest.mark.parametrize(("suite", "floor", "cases"), [
-    ("router.yaml", 0.89, 120),
-    ("coverage.yaml", 0.77, 80),
-])
-def test_suite_does_not_fall_below_its_measured_floor(coverage_bot: Bot, suite: str, floor: float, cases: int) -> None:
-    report = _run(coverage_bot, suite)
-    assert len(report.outcomes) >= cases
-    assert report.accuracy >= floor, _failures(report)
