@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from bot.ask import Bot
+from bot.passages import _answer_type, _hands_on, _sentence_terms
 from index.build import ingest
 from index.embed import Embedder
 
@@ -62,3 +63,39 @@ def test_instructions_inside_an_article_are_only_quoted(tmp_path: Path, real_emb
     with duckdb.connect(str(tmp_path / "data" / "hustings.duckdb"), read_only=True) as connection:
         row = connection.execute("SELECT count(*) FROM passages").fetchone()
         assert row is not None and row[0] >= 1
+
+
+def test_a_figure_asked_of_an_article_is_the_articles(coverage_bot: Bot) -> None:
+    answer = coverage_bot.answer("How many seats had Labour gained with half the councils declared, according to "
+                                 "the Starmer opinion piece?")
+    assert answer.route == "passages" and "38" in answer.text and answer.sql is None
+
+
+def test_the_detail_after_the_claim_is_quoted_with_it(coverage_bot: Bot) -> None:
+    answer = coverage_bot.answer("Why won't Dorothy Stewart vote Labour?")
+    claim, detail = answer.text.index("Dorothy Stewart"), answer.text.index("The bins are a problem")
+    assert claim < detail and len(answer.citations) >= 1
+
+
+def test_what_kind_of_answer_a_question_wants() -> None:
+    assert _answer_type("What growth rate did the Chancellor forecast?") == "number"
+    assert _answer_type("What minimum weekly maternity pay did the manifesto promise?") == "number"
+    assert _answer_type("Which Labour seats were most exposed?") == "name"
+    assert _answer_type("When did the count finish?") == "time"
+    assert _answer_type("How did the UKIP leader react when Kilroy-Silk quit?") is None
+
+
+def test_words_that_only_say_where_to_look_count_for_less() -> None:
+    terms = _sentence_terms("How many seats were contested, according to the Grimsby article?",
+                            {"seat": 1.0, "contest": 1.0, "grimsbi": 1.0, "articl": 1.0})
+    assert terms["seat"] == terms["contest"] == 1.0 and terms["grimsbi"] < 0.5 and terms["articl"] < 0.5
+    when = _sentence_terms("Which seat was he hoping to win when he rejected the shortlists?",
+                           {"seat": 1.0, "reject": 1.0, "shortlist": 1.0})
+    assert when["seat"] == 1.0 and when["reject"] < 0.5
+    assert _sentence_terms("When did the Titanic sink?", {"titan": 1.0, "sink": 1.0}) == {"titan": 1.0, "sink": 1.0}
+
+
+def test_questions_and_asides_hand_on_to_the_sentence_beside_them() -> None:
+    assert _hands_on("Has he made the gains to show he's winning it back?")
+    assert _hands_on("No.")
+    assert not _hands_on("Polls were predicting gains of anywhere between 300 and 800 seats, so whats going wrong?")
