@@ -24,7 +24,7 @@ from index.embed import TextEmbedder
 from index.hybrid import PassageIndex
 
 MAX_QUESTION_CHARS = 2000
-REFUSE_AT = 0.5  # P(none) at or above which the bot declines (peak on a held-out split: make bench-router)...
+REFUSE_AT = 0.5  # P(none) at or above which the bot declines (the cross-validated peak: make bench-router)...
 SURE_REFUSAL = 0.9  # ...and above which it does not even look in the coverage
 QUOTE_AT = 0.4  # the least passage confidence worth quoting (below it: "I don't know")
 CUED_QUOTE = 0.5  # "according to the coverage…": worth answering from it even when the router doubts
@@ -34,12 +34,14 @@ MOST_OF_THE_TERMS = 0.6
 STRONG_QUOTE = 0.6  # confidence at which a quote outweighs the router's doubt or the results' silence
 WHY = re.compile(r"\s*(why|how come)\b", re.I)
 EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexplain\w*\b|\breasons?\b", re.I)
+# "view" in lower case only: "Plymouth Moor View" is a constituency, not an opinion.
 ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
-                         r"claim\w*|view|critic\w*|argue\w*|analysis|think|thought|believe\w*|hop(e|ed|ing))\b", re.I)
-# "…according to the 2022 opinion piece": the figure asked for is the article's, not the results'.
+                         r"claim\w*|(?-i:view)|critic\w*|argue\w*|analysis|think|thought|believe\w*|"
+                         r"hop(e|ed|ing))\b", re.I)
 # "What does the Grimsby piece say…?": asked of the articles themselves, so their best match is worth quoting.
 POINTS_AT_COVERAGE = re.compile(r"\b(the|an?|this|that) ([\w'’-]+ ){0,4}(article|piece|column|analysis|coverage|"
                                 r"report|blog|editorial|commentary)s?\b", re.I)
+# "…according to the 2022 opinion piece": the figure asked for is the article's, not the results'.
 SOURCED = re.compile(r"\b(according to|per|in) (the|an?|this|that) ([\w'’-]+ ){0,4}(article|piece|column|analysis|"
                      r"coverage|report|blog|editorial|commentary)\b", re.I)
 # Nationalities and the nations themselves are where, not who: "Welsh seats" is no person the results lack.
