@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -275,6 +276,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--types-at", type=int, default=100_000, help="compare FAISS types at this size (0: skip)")
+    parser.add_argument("--keep", type=Path, help="build each size in DIR/scale-<size> and keep it")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the measuring child process
     args = parser.parse_args()
     if args.serve:
@@ -287,7 +289,9 @@ def main() -> None:
     rows, latency = [], {}
     for size in args.sizes:
         with tempfile.TemporaryDirectory(dir=Path("var")) as scratch:
-            data_dir = Path(scratch)
+            data_dir = args.keep / f"scale-{size}" if args.keep else Path(scratch)
+            shutil.rmtree(data_dir, ignore_errors=True)
+            data_dir.mkdir(parents=True)
             started = time.perf_counter()
             vectors = build_store(data_dir, sentences, base_vectors, size)
             store_seconds = time.perf_counter() - started
