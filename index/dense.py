@@ -22,6 +22,7 @@ import numpy as np
 
 FILE_NAME = "dense.faiss"
 EXACT_BELOW = 100_000
+MIN_IVF = 1_000  # k-means needs a few hundred vectors to find cells; below this, exact is cheap anyway
 TRAIN_PER_CELL = 40  # k-means sample per cell: faiss asks for at least 39
 TRAIN_ITERATIONS = 10  # k-means rounds: cells barely move after ten, and training is most of the build
 PROBE_SHARE = 16  # scan 1/16 of the cells per query: recall@10 0.986 of exact at 100k, 0.2 ms
@@ -38,7 +39,7 @@ def ivf_cells(count: int) -> int:
 
 def index_kind(count: int, exact_below: int = EXACT_BELOW) -> str:
     """The FAISS factory string for an index of `count` vectors."""
-    return "Flat" if count < exact_below else f"IVF{ivf_cells(count)},SQ8"
+    return "Flat" if count < max(exact_below, MIN_IVF) else f"IVF{ivf_cells(count)},SQ8"
 
 
 class DenseIndex:
@@ -55,7 +56,7 @@ class DenseIndex:
             self.kind = "exact"
         else:
             ivf.nprobe = max(1, ivf.nlist // PROBE_SHARE)
-            self.kind = f"ivf{ivf.nlist}-sq8 nprobe {ivf.nprobe}"
+            self.kind = f"ivf{ivf.nlist} nprobe {ivf.nprobe}"
 
     @classmethod
     def build(cls, vectors: np.ndarray, exact_below: int = EXACT_BELOW) -> DenseIndex:

@@ -19,6 +19,7 @@ def test_small_corpora_get_an_exact_index_and_large_ones_an_inverted_file() -> N
     assert index_kind(11_000) == "Flat"
     assert index_kind(EXACT_BELOW - 1) == "Flat"
     assert index_kind(EXACT_BELOW).startswith("IVF") and index_kind(EXACT_BELOW).endswith(",SQ8")
+    assert index_kind(10, exact_below=0) == "Flat"  # too few vectors to cluster, whatever the threshold
     assert ivf_cells(1_000_000) == 2048 and ivf_cells(100_000) == 512
 
 
