@@ -25,6 +25,7 @@ BOOST = 0.004  # about a few ranks of reciprocal-rank fusion per thing the quest
 COVERS = 0.01  # a passage holding all of the question's rare words gains a few ranks over one holding half
 ABOUT_THE_SOURCE = 0.3  # weight of words that only say where to look ("according to the Grimsby piece")
 CARRY = 0.25  # share of a sentence's match lent to the next one: news puts the detail after the claim
+OTHER_YEAR = 0.5  # weight of a sentence from an article written in another year than the one asked about
 UNANSWERED = 0.5  # confidence kept by quotes that lack the kind of answer asked for
 FOLLOWING = 2  # sentences quoted after the best one: the claim, then its detail ("…she wouldn't vote Labour")
 SHORT_SENTENCE = 40  # characters: "And that is certainly true." hands on to the sentence after it
@@ -87,18 +88,15 @@ def _rerank(
 ) -> list[SearchHit]:
     """Boost passages that share the question's year, parties, places and rare words; drop near-duplicates;
     spread articles."""
-    wanted = [[str(y)] for y in question.years]
-    wanted += [[p.name.lower()] for p in question.places]
-    wanted += [_party_names(code, gazetteer) for code in question.parties]
-    found = [re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b") for names in wanted if names]
+    names = _names_asked(question, gazetteer)
     scored = []
     for hit in hits:
         text = hit.stored.passage.text.lower()
         published = hit.stored.published
-        shared = sum(1 for pattern in found if pattern.search(text))
+        shared = sum(1 for _, pattern in names if pattern.search(text))
         if published is not None and published.year in question.years:
             shared += 3  # written about the election asked about: worth more than a passing mention
-        covers = _share(terms, set(_stems(text))) if terms else 0.0
+        covers = _share(terms, _words(text, names)) if terms else 0.0
         scored.append((hit.score + BOOST * shared + COVERS * covers, hit))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     kept: list[SearchHit] = []
@@ -123,6 +121,25 @@ def _rerank(
         seen_words.append(words)
         kept.append(hit)
     return kept
+
+
+def _names_asked(question: Question, gazetteer: Gazetteer) -> list[tuple[set[str], re.Pattern[str]]]:
+    """For each year, place and party the question names: the stems of every name it goes by, and a
+    pattern that finds any of those names in lower-cased text ("Lib Dems" asked, "Liberal Democrats" written)."""
+    wanted = [[str(y)] for y in question.years]
+    wanted += [[p.name.lower()] for p in question.places]
+    wanted += [_party_names(code, gazetteer) for code in question.parties]
+    return [(set(_stems(" ".join(names))), re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b"))
+            for names in wanted if names]
+
+
+def _words(text: str, names: list[tuple[set[str], re.Pattern[str]]]) -> set[str]:
+    """The stems of a text, with every stem of a name asked about that the text calls by another name."""
+    words = set(_stems(text))
+    for stems, pattern in names:
+        if pattern.search(text.lower()):
+            words |= stems
+    return words
 
 
 def _party_names(code: str, gazetteer: Gazetteer) -> list[str]:
@@ -235,7 +252,12 @@ def _score_sentences(
         if _hands_on(text):
             own *= 0.25  # a question in the article echoes the asker; the answer sits beside it
         fits = _fits_answer_type(text, wants, asked)
-        lexical = own + CARRY * reading.carried(article, start) + 0.35 * fits + 0.15 / (rank + 1)
+        lexical = own + CARRY * reading.carried(article, start)
+        published = hit.stored.published
+        if question.years and published is not None and published.year not in question.years \
+                and not any(str(year) in text for year in question.years):
+            lexical *= OTHER_YEAR  # "Why … in 2022?" is not answered by a 2018 article, however alike its words
+        lexical += 0.35 * fits + 0.15 / (rank + 1)
         candidates.append((lexical, Quote(hit, start, end, text, 0.0, _share(plain, words))))
     return candidates
 
