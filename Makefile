@@ -98,7 +98,9 @@ bench-peers: setup peers ## hustings vs LlamaIndex vs Haystack: ingest rate, lat
 	$(BIN)/python -m tests.bench.peers.compare --shared $(SHARED)
 
 bench-scale: setup ## 100k and 1M synthetic passages (real sentences, derived vectors): build time, memory, p95
-	$(BIN)/python -m tests.bench.scale --shared $(SHARED)
+	$(BIN)/python -m tests.bench.scale --shared $(SHARED) --keep var/bench/scale-data
+	$(BIN)/python -m tests.bench.bm25_topk var/bench/scale-data/scale-1000000
+	rm -rf var/bench/scale-data
 
 bench-report: ## Assemble var/bench/*.json into bench-report.md and bench-report.png
 	$(BIN)/python -m tests.bench.report
