@@ -24,6 +24,7 @@ OPENER = re.compile(r"^\s*(and|but|also|then|now|ok(ay)?|so|what about|how about
                     r"and how about)\b", re.I)
 WHY_ALONE = re.compile(r"^\s*(and |but |so )?(why|how come|explain|why (is|was) that|why did (that|this) happen|"
                        r"why so|what explains (it|that|this)|what are the reasons)\s*\??\s*$", re.I)
+WHY = re.compile(r"^\s*(why|how come)\b", re.I)
 AMONG = re.compile(r"\b(of|among|amongst) (those|these|them|that list)\b", re.I)
 PRONOUN = re.compile(r"\b(they|them|their|there|that one|those|these|it)\b", re.I)
 THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
@@ -111,10 +112,21 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
         if last is None or not last.listed:
             return FollowUp("unclear", question)
         return FollowUp("among", _borrow(question, last, gazetteer, keep_shape=False), last)
-    if not _is_follow_up(question):
+    reference = _reference(question)
+    if reference == "pointing" and (last is None or last.route == "none"):
+        # A whole question that says "their" or "it" with nothing before it is read as it stands; only a
+        # short one that names nothing ("How many votes did they get there?") needs asking about.
+        names = question.parties or question.places or question.years or question.unmatched
+        reference = "elliptical" if not names and len(text.split()) <= 8 else None
+    if reference is None:
         return FollowUp("new", question)
     if last is None or last.route == "none":
         return FollowUp("unclear", question)
+    if reference == "pointing":
+        borrowed = _borrow(question, last, gazetteer, keep_shape=False)
+        if WHY.match(text):
+            return FollowUp("why", _why(_as_turn(borrowed, last), gazetteer), last)  # "Why did they win it?"
+        return FollowUp("same", borrowed, last)
     borrowed = _borrow(question, last, gazetteer, keep_shape=question.measure is None)
     if last.follow in ("why", "among") and question.measure is None:
         # "Why?" then "And Trafford?": why, for Trafford; "Which of those did Labour win?" then "And the
@@ -125,16 +137,17 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
     return FollowUp("same", borrowed, last)
 
 
-def _is_follow_up(question: Question) -> bool:
-    """Elliptical ("And Trafford?"), or pointing back ("How many did they win there?")."""
+def _reference(question: Question) -> Literal["elliptical", "pointing"] | None:
+    """Elliptical ("And Trafford?"), pointing back ("How many did they win there?"), or neither."""
     text = question.text
     names = bool(question.parties or question.places or question.years or question.region)
     if OPENER.match(text) and len(text.split()) <= 8:
-        return True
+        return "elliptical"
     if names and question.measure is None and len(text.split()) <= 4 and not question.ambiguous:
-        return True  # "Trafford?", "The Lib Dems in 2018?"
-    points_back = PRONOUN.search(text) is not None
-    return points_back and not (question.parties and (question.places or question.region))
+        return "elliptical"  # "Trafford?", "The Lib Dems in 2018?"
+    if PRONOUN.search(text) and not (question.parties and (question.places or question.region)):
+        return "pointing"
+    return None
 
 
 def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bool) -> Question:
@@ -155,6 +168,13 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
     if keep_shape:
         changes.update({k: v for k, v in last.shape.items() if k in SHAPE})
         changes["text"] = _rewrite(last, question, gazetteer)
+    elif question.measure is None:
+        # "What did their leader say about it?": the names it points at go with its words to the coverage.
+        borrowed = [everyday(gazetteer.party_name(p)) for p in changes["parties"] if p not in question.parties]
+        borrowed += [p.name for p in changes["places"] if p not in question.places]
+        borrowed += [str(y) for y in changes["years"] if y not in question.years]
+        if borrowed:
+            changes["text"] = f"{question.text} ({', '.join(borrowed)})"
     if question.ambiguous and last.kind and not question.places:
         # "And Wakefield?" after a council's control: the council, not the constituency of that name.
         wanted = "council" if last.kind == "local" else "constituency"

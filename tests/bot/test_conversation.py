@@ -85,3 +85,14 @@ def test_a_conversation_remembers_what_each_turn_resolved_to(sample_bot: Bot) ->
     assert [t.asked for t in conversation.turns] == ["How many seats did Labour win in Hull in 2018?",
                                                      "And the Lib Dems?"]
     assert conversation.turns[-1].text == "How many seats did the Liberal Democrats win in Hull in 2018?"
+
+
+def test_why_did_they_asks_the_coverage_about_who_and_where_the_last_answer_named(sample_bot: Bot) -> None:
+    _, why = talk(sample_bot, "Who won Hartlepool in 2019?", "Why did they win it?")
+    assert why.route == "passages"
+    assert why.citations[0].article_id == "2019-brexit-party-split-hartlepool-hull"
+
+
+def test_a_whole_first_question_that_says_their_is_read_as_it_stands(sample_bot: Bot) -> None:
+    (answer,) = talk(sample_bot, "What did voters in Grimsby say about their bins?")
+    assert answer.route == "passages" and answer.citations
