@@ -96,7 +96,8 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         latest=bool(LATEST.search(norm)) and not years,
         measure=measure,
         yes_no=bool(re.match(r"^(did|do|does|is|was|were|has|have|are|had)\b", norm)),
-        wants_list=bool(re.search(r"\b(which|what|list|name)\b.*\b(councils|constituencies|seats|places)\b", norm)),
+        wants_list=bool(re.search(r"\b(which|what|list|name)\b.*\b(councils|constituencies|seats|places)\b"
+                                  r"|\bhow many (\w+ ){0,2}councils\b", norm)),
         direction=_direction(norm),
         ranking=bool(RANKING.search(norm)),
         unknown_place=None if places or ambiguous or region else _unknown_place(words, used),
@@ -246,7 +247,9 @@ def _measure(norm: str, kind: str | None, names_party: bool) -> Measure | None:
         (r"\bmajorit(y|ies)\b" if kind == "general" else r"\bmajority of\b", "majority"),
         (r"\bchange[ds]? (of )?control\b|\b(gain(ed|s)?|los[et]|took|take|flip\w*|swap\w*)\b.*\bcontrol\b"
          r"|\bcontrol\b.*\b(gain(ed|s)?|los[et]|change[ds]?|changed hands)\b"
-         r"|\bwhich councils did\b.*\b(gain|lose|take|win)\b(?!.*\bseats\b)|\bchanged hands\b", "control_change"),
+         r"|\bwhich councils did\b.*\b(gain|lose|take|win)\b(?!.*\bseats\b)|\bchanged hands\b"
+         r"|\bhow many (\w+ ){0,2}councils did\b.*\b(gain|lose|take)\b(?!.*\bseats\b)", "control_change"),
+        (r"\bhow many (\w+ ){0,2}councils\b(?!.*\bseats\b)", "control"),  # "How many London councils did Labour win?"
         (r"\b(largest|biggest)\b(?! (gains?|loss|losses|net|falls?|swings?))"
          r"|\bmost seats on\b|\bmost councillors\b", "largest_party"),
         (r"\b(who|which party)\b.*\b(control|controls|controlled|runs?|running|in charge)\b|\bcontrol of\b"

@@ -25,3 +25,10 @@ def test_councils_ranked_by_seats_held(bot: Bot) -> None:
     answer = bot.answer("Rank the councils by Lib Dem seats held after 2022")
     held = [row["seats_held"] for row in answer.rows]
     assert held == sorted(held, reverse=True) and len(held) == 10
+
+
+def test_how_many_councils_a_party_won_counts_the_councils_it_controls(bot: Bot) -> None:
+    answer = bot.answer("How many London councils did Labour win in 2022?")
+    assert answer.route == "sql" and len(answer.rows) == 21 and "controlled 21 councils in London" in answer.text
+    gained = bot.answer("How many councils did the Lib Dems gain in 2022?")
+    assert "gained control of 6 councils" in gained.text
