@@ -16,8 +16,9 @@ from bot.answer import Answer
 from bot.conversation import Conversation, FollowUp, resolve, turn_for, unclear
 from bot.factual import answer_with_sql
 from bot.gazetteer import Gazetteer
-from bot.passages import answer_from_passages, term_coverage
+from bot.passages import answer_from_passages
 from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
+from bot.terms import term_coverage
 from bot.understand import Question, understand
 from corpus.store import Store
 from index.embed import TextEmbedder

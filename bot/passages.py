@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-import Stemmer
 
 from bot.answer import Answer, Citation
 from bot.gazetteer import Gazetteer
+from bot.terms import (
+    WORD,
+    answer_type,
+    fits_answer_type,
+    length_weights,
+    rarity_weights,
+    sentence_terms,
+    sentence_weights,
+    share_found,
+    stems_of,
+)
 from bot.understand import Question
 from corpus.chunk import split_sentences
 from index.hybrid import PassageIndex, SearchHit
@@ -23,26 +31,13 @@ MAX_QUOTES = 3
 PER_ARTICLE = 3
 BOOST = 0.004  # about a few ranks of reciprocal-rank fusion per thing the question names that a passage shares
 COVERS = 0.01  # a passage holding all of the question's rare words gains a few ranks over one holding half
-ABOUT_THE_SOURCE = 0.3  # weight of words that only say where to look ("according to the Grimsby piece")
 CARRY = 0.25  # share of a sentence's match lent to the next one: news puts the detail after the claim
 OTHER_YEAR = 0.5  # weight of a sentence from an article written in another year than the one asked about
 UNANSWERED = 0.5  # confidence kept by quotes that lack the kind of answer asked for
 FOLLOWING = 2  # sentences quoted after the best one: the claim, then its detail ("…she wouldn't vote Labour")
 SHORT_SENTENCE = 40  # characters: "And that is certainly true." hands on to the sentence after it
-STOPWORDS = set(
-    """a an the of in on at for to from by and or but with did do does was were is are be been has have had how
-    what which who whom whose when where why it its that this those these there their they he she his her i you
-    we our about as into than then so not no yes can could would should will may might say said says tell me
-    more most much many any all""".split()
-)
-WORD = re.compile(r"[a-z0-9]+")
-SOURCE_CLAUSE = re.compile(r"\b(according to|in the view of|in (the|his|her|their) [\w']+ views?)\b[^,;?]*", re.I)
-# "…when he rejected all-black shortlists?", "After Robert Jackson's defection, …": when it happened, not what
-CONTEXT_CLAUSE = re.compile(r"\b(when|after|before|while)\b[^,;?]*", re.I)
 ASKING = re.compile(r"\W*(what|why|how|who|whom|whose|which|when|where|is|are|was|were|do|does|did|has|have|had|can|"
                     r"could|will|would|should|think|isn't|aren't|wasn't|doesn't|didn't|hasn't)\b", re.I)
-STEMMER = Stemmer.Stemmer("english")
-
 
 @dataclass(frozen=True, slots=True)
 class Quote:
@@ -66,7 +61,7 @@ def answer_from_passages(
     """
     if vector is None:
         vector = index.embedder.embed([question.text])[0]
-    terms = key_terms(question.text, index)
+    terms = rarity_weights(question.text, index.generation.lexical)
     hits = _rerank(question, index.search(question.text, CANDIDATES, vector=vector), gazetteer, terms)
     if not hits:
         return None
@@ -74,9 +69,9 @@ def answer_from_passages(
     if not quotes:
         return None
     answer = _compose(quotes)
-    wants = _answer_type(question.text)
+    wants = answer_type(question.text)
     asked = {w.lower() for w in WORD.findall(question.text.lower())}
-    if wants in ("number", "time") and not any(_fits_answer_type(q.text, wants, asked) for q in quotes):
+    if wants in ("number", "time") and not any(fits_answer_type(q.text, wants, asked) for q in quotes):
         # "How many…?" or "When…?" met by sentences with no figure or date in them: they speak of the
         # subject without answering, so trust them less.
         answer = replace(answer, confidence=answer.confidence * UNANSWERED)
@@ -96,7 +91,7 @@ def _rerank(
         shared = sum(1 for _, pattern in names if pattern.search(text))
         if published is not None and published.year in question.years:
             shared += 3  # written about the election asked about: worth more than a passing mention
-        covers = _share(terms, _words(text, names)) if terms else 0.0
+        covers = share_found(terms, _words(text, names)) if terms else 0.0
         scored.append((hit.score + BOOST * shared + COVERS * covers, hit))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     kept: list[SearchHit] = []
@@ -129,13 +124,13 @@ def _names_asked(question: Question, gazetteer: Gazetteer) -> list[tuple[set[str
     wanted = [[str(y)] for y in question.years]
     wanted += [[p.name.lower()] for p in question.places]
     wanted += [_party_names(code, gazetteer) for code in question.parties]
-    return [(set(_stems(" ".join(names))), re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b"))
+    return [(set(stems_of(" ".join(names))), re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b"))
             for names in wanted if names]
 
 
 def _words(text: str, names: list[tuple[set[str], re.Pattern[str]]]) -> set[str]:
     """The stems of a text, with every stem of a name asked about that the text calls by another name."""
-    words = set(_stems(text))
+    words = set(stems_of(text))
     for stems, pattern in names:
         if pattern.search(text.lower()):
             words |= stems
@@ -153,7 +148,7 @@ def _choose_quotes(
 ) -> list[Quote]:
     """Score every sentence of the best passages by key terms, the match of the sentence before it and the
     kind of answer the question wants, then re-score the front-runners by meaning."""
-    wants = _answer_type(question.text)
+    wants = answer_type(question.text)
     asked = {w.lower() for w in WORD.findall(question.text.lower())}
     candidates = _score_sentences(question, hits, wants, asked)
     if not candidates:
@@ -169,12 +164,12 @@ def _choose_quotes(
     scored.sort(key=lambda q: q.score, reverse=True)
     best = scored[0].score
     chosen = [q for q in scored if q.score >= 0.8 * best][:MAX_QUOTES]
-    if wants and not any(_fits_answer_type(q.text, wants, asked) for q in chosen):
+    if wants and not any(fits_answer_type(q.text, wants, asked) for q in chosen):
         # The closest sentences talk about the question without answering it ("Who…?" with no name in
         # them): add the best sentence near them that holds the kind of answer asked for.
         near = {q.hit.stored.passage.id for q in chosen}
         fitting = [q for _, q in candidates if q.hit.stored.passage.id in near
-                   and _fits_answer_type(q.text, wants, asked) and q not in chosen]
+                   and fits_answer_type(q.text, wants, asked) and q not in chosen]
         if fitting:
             extra = fitting[0]
             chosen.append(Quote(extra.hit, extra.start, extra.end, extra.text, chosen[-1].score, chosen[-1].confidence))
@@ -229,7 +224,7 @@ def _score_sentences(
 ) -> list[tuple[float, Quote]]:
     """Every sentence of the passages (once, headlines aside) with its lexical score: the question's terms,
     the match lent by its neighbours, the kind of answer asked for, and its passage's rank."""
-    plain = _sentence_terms(question.text, _key_terms(question.text))  # by length; source words count less
+    plain = sentence_terms(question.text, length_weights(question.text))  # by length; source words count less
     sentences = []  # (rank, hit, start, end, text, stems), each sentence of the passages read once
     seen: set[tuple[str, int]] = set()
     for rank, hit in enumerate(hits):
@@ -239,9 +234,9 @@ def _score_sentences(
             if key not in seen:
                 seen.add(key)
                 text = passage.text[start:end]
-                sentences.append((rank, hit, passage.start + start, passage.start + end, text, set(_stems(text))))
-    sought = _sentence_weights(plain, [row[5] for row in sentences])
-    reading = _Reading({(hit.stored.passage.article_id, start): (end, text, _share(sought, words))
+                sentences.append((rank, hit, passage.start + start, passage.start + end, text, set(stems_of(text))))
+    sought = sentence_weights(plain, [row[5] for row in sentences])
+    reading = _Reading({(hit.stored.passage.article_id, start): (end, text, share_found(sought, words))
                         for _, hit, start, end, text, words in sentences})
     candidates: list[tuple[float, Quote]] = []
     for rank, hit, start, end, text, words in sentences:
@@ -251,14 +246,14 @@ def _score_sentences(
         own = reading.match(article, start)
         if _hands_on(text):
             own *= 0.25  # a question in the article echoes the asker; the answer sits beside it
-        fits = _fits_answer_type(text, wants, asked)
+        fits = fits_answer_type(text, wants, asked)
         lexical = own + CARRY * reading.carried(article, start)
         published = hit.stored.published
         if question.years and published is not None and published.year not in question.years \
                 and not any(str(year) in text for year in question.years):
             lexical *= OTHER_YEAR  # "Why … in 2022?" is not answered by a 2018 article, however alike its words
         lexical += 0.35 * fits + 0.15 / (rank + 1)
-        candidates.append((lexical, Quote(hit, start, end, text, 0.0, _share(plain, words))))
+        candidates.append((lexical, Quote(hit, start, end, text, 0.0, share_found(plain, words))))
     return candidates
 
 
@@ -278,42 +273,6 @@ def _following(quote: Quote, candidates: list[tuple[float, Quote]], room: int) -
             break
         last = after
     return taken
-
-
-NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                    r"fifty|hundred|thousand|million|billion|half|third|quarter|dozen)\b", re.I)
-PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
-
-
-def _answer_type(question: str) -> str | None:
-    """What kind of answer the question wants: a number, a name, a time, or anything."""
-    lowered = question.lower()
-    if re.search(r"\b(how (many|much|long|old|big|large|far)|what (\w+ ){0,3}(share|proportion|percentage|rate|range|"
-                 r"number|sum|age|figure|threshold|starting point|amount|level|pay|price|cost|total|majority|"
-                 r"turnout|margin|swing)|what (was|is) the (majority|turnout|total|cost))\b", lowered):
-        return "number"
-    if re.search(r"\b(who|whom|whose|which (\w+ )?(mp|minister|leader|candidate|person|man|woman|school|seat|"
-                 r"paper|newspaper|party|town|city|constituency|council|strategist|member|firm|company)(e?s)?)\b",
-                 lowered):
-        return "name"
-    # "When…?" asks for a time; "How did he react when she quit?" does not.
-    if re.match(r"\s*(and |so )?when\b", lowered) or re.search(r"\bwhat (year|date|day|month)\b", lowered):
-        return "time"
-    return None
-
-
-def _fits_answer_type(sentence: str, wants: str | None, asked: set[str]) -> float:
-    """1 when the sentence holds something of the kind asked for that the question does not already say."""
-    if wants == "number":
-        return 1.0 if NUMBER.search(sentence) else 0.0
-    if wants == "name":
-        names = [n for n in PROPER.findall(sentence) if n.lower() not in asked]
-        return 1.0 if any(n.split()[0].lower() not in STOPWORDS for n in names) else 0.0
-    if wants == "time":
-        return 1.0 if re.search(r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
-                                r"october|november|december|monday|tuesday|wednesday|thursday|friday)\b",
-                                sentence, re.I) else 0.0
-    return 0.0
 
 
 def _is_headline(sentence: str, title: str) -> bool:
@@ -344,83 +303,3 @@ def _compose(quotes: list[Quote]) -> Answer:
         ))
     confidence = float(np.clip(max(q.confidence for q in quotes), 0.0, 1.0))
     return Answer("\n".join(parts), "passages", confidence, citations=tuple(citations))
-
-
-def term_coverage(question: str, text: str) -> float:
-    """Share of the question's key terms (by weight) that `text` contains."""
-    terms = _key_terms(question)
-    words = set(_stems(text))
-    total = sum(terms.values())
-    return sum(w for t, w in terms.items() if t in words) / total if total else 0.0
-
-
-def key_terms(text: str, index: PassageIndex) -> dict[str, float]:
-    """The question's content words, stemmed, weighted by how rare they are in the coverage (BM25's idf,
-    scaled to 0-1); by length where the index cannot say."""
-    stems = set(_stems(text))
-    frequency = _document_frequency(index)
-    if frequency is None:
-        return _key_terms(text)
-    documents, counts = frequency
-    ceiling = math.log(documents + 1.0)
-    weights = {}
-    for stem in stems:
-        seen = counts(stem)
-        weights[stem] = max(0.1, min(1.0, math.log((documents - seen + 0.5) / (seen + 0.5) + 1.0) / ceiling))
-    return weights
-
-
-def _document_frequency(index: PassageIndex) -> tuple[int, Callable[[str], int]] | None:
-    """The number of passages, and how many passages hold a stem, read from the BM25 index."""
-    try:
-        lexical = index.generation.lexical
-        scores, columns = lexical.retriever.scores, lexical.retriever.vocab_dict
-        indptr, documents, sids = scores["indptr"], int(scores["num_docs"]), lexical.tokenizer.stem_to_sid
-    except (AttributeError, KeyError, TypeError):
-        return None  # an index without BM25 statistics (a test double)
-    if not documents or not columns:
-        return None
-
-    def counts(stem: str) -> int:
-        sid = sids.get(stem)
-        column = None if sid is None else columns.get(sid, columns.get(str(sid)))
-        return 0 if column is None else int(indptr[int(column) + 1] - indptr[int(column)])
-
-    return documents, counts
-
-
-def _sentence_terms(question: str, terms: dict[str, float]) -> dict[str, float]:
-    """The key terms for choosing sentences: words that only say where to look ("according to the piece
-    about Corbyn's Grimsby trip") find the article, but the answer seldom repeats them."""
-    for pattern in (SOURCE_CLAUSE, CONTEXT_CLAUSE):
-        clause = pattern.search(question)
-        if clause is None:
-            continue
-        outside = set(_stems(question[: clause.start()] + " " + question[clause.end():]))
-        if outside:  # "When did the Titanic sink?" is all question
-            terms = {t: w if t in outside else w * ABOUT_THE_SOURCE for t, w in terms.items()}
-    return terms
-
-
-def _sentence_weights(terms: dict[str, float], sentences: list[set[str]]) -> dict[str, float]:
-    """Weigh the terms again by how rare they are among the sentences read: the name the question is
-    about is in most of them, while the words of what it asks ("post", "spend", "exposed") pick out the
-    sentence that answers."""
-    ceiling = math.log((len(sentences) + 1) / 0.5)
-    return {t: w * math.log((len(sentences) + 1) / (sum(t in words for words in sentences) + 0.5)) / ceiling
-            for t, w in terms.items()}
-
-
-def _share(terms: dict[str, float] | None, words: set[str]) -> float:
-    """Share of the terms' weight found among `words`."""
-    total = sum(terms.values()) if terms else 0.0
-    return sum(w for t, w in terms.items() if t in words) / total if terms and total else 0.0
-
-
-def _key_terms(text: str) -> dict[str, float]:
-    """The question's content words, stemmed, weighted by length as a cheap stand-in for rarity."""
-    return {stem: min(1.0, len(stem) / 6) for stem in _stems(text)}
-
-
-def _stems(text: str) -> list[str]:
-    return STEMMER.stemWords([w for w in WORD.findall(text.lower()) if w not in STOPWORDS])

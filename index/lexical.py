@@ -51,6 +51,19 @@ class LexicalIndex:
             self.retriever.save(str(path), show_progress=False)
         self.tokenizer.save_vocab(str(path))
 
+    def __len__(self) -> int:
+        return self.size
+
+    def passages_holding(self, stem: str) -> int:
+        """How many passages hold `stem` (a stemmed word as the tokenizer makes it): BM25's document frequency."""
+        sid = self.tokenizer.stem_to_sid.get(stem) if self.size else None
+        columns = self.retriever.vocab_dict
+        column = None if sid is None else columns.get(sid, columns.get(str(sid)))
+        if column is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[int(column) + 1] - indptr[int(column)])
+
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions and BM25 scores of the `k` best passages with a query term, best first."""
         k = min(k, self.size)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from bot.ask import Bot
 from bot.evaluate import Case, load_suite
-from bot.passages import CANDIDATES, _rerank, key_terms
+from bot.passages import CANDIDATES, _rerank
+from bot.terms import rarity_weights
 from bot.understand import understand
 from index.build import ingest
 from index.embed import Embedder
@@ -56,7 +57,8 @@ def main() -> None:
             dense = [int(keys[p]) for p in generation.dense.search(vector, K)[0]]
             lexical = [int(keys[p]) for p in generation.lexical.search(question, K)[0]]
             hits = index.search(question, CANDIDATES, vector=vector)
-            reranked = _rerank(understand(question, bot.gazetteer), hits, bot.gazetteer, key_terms(question, index))[:K]
+            weights = rarity_weights(question, generation.lexical)
+            reranked = _rerank(understand(question, bot.gazetteer), hits, bot.gazetteer, weights)[:K]
             lists = {
                 "dense": index.store.passages_by_keys(dense),
                 "bm25": index.store.passages_by_keys(lexical),

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 
 from bot.ask import Bot
-from bot.passages import _answer_type, _hands_on, _sentence_terms
+from bot.passages import _hands_on
+from bot.terms import answer_type, sentence_terms
 from index.build import ingest
 from index.embed import Embedder
 
@@ -78,21 +79,21 @@ def test_the_detail_after_the_claim_is_quoted_with_it(coverage_bot: Bot) -> None
 
 
 def test_what_kind_of_answer_a_question_wants() -> None:
-    assert _answer_type("What growth rate did the Chancellor forecast?") == "number"
-    assert _answer_type("What minimum weekly maternity pay did the manifesto promise?") == "number"
-    assert _answer_type("Which Labour seats were most exposed?") == "name"
-    assert _answer_type("When did the count finish?") == "time"
-    assert _answer_type("How did the UKIP leader react when Kilroy-Silk quit?") is None
+    assert answer_type("What growth rate did the Chancellor forecast?") == "number"
+    assert answer_type("What minimum weekly maternity pay did the manifesto promise?") == "number"
+    assert answer_type("Which Labour seats were most exposed?") == "name"
+    assert answer_type("When did the count finish?") == "time"
+    assert answer_type("How did the UKIP leader react when Kilroy-Silk quit?") is None
 
 
 def test_words_that_only_say_where_to_look_count_for_less() -> None:
-    terms = _sentence_terms("How many seats were contested, according to the Grimsby article?",
+    terms = sentence_terms("How many seats were contested, according to the Grimsby article?",
                             {"seat": 1.0, "contest": 1.0, "grimsbi": 1.0, "articl": 1.0})
     assert terms["seat"] == terms["contest"] == 1.0 and terms["grimsbi"] < 0.5 and terms["articl"] < 0.5
-    when = _sentence_terms("Which seat was he hoping to win when he rejected the shortlists?",
+    when = sentence_terms("Which seat was he hoping to win when he rejected the shortlists?",
                            {"seat": 1.0, "reject": 1.0, "shortlist": 1.0})
     assert when["seat"] == 1.0 and when["reject"] < 0.5
-    assert _sentence_terms("When did the Titanic sink?", {"titan": 1.0, "sink": 1.0}) == {"titan": 1.0, "sink": 1.0}
+    assert sentence_terms("When did the Titanic sink?", {"titan": 1.0, "sink": 1.0}) == {"titan": 1.0, "sink": 1.0}
 
 
 def test_questions_and_asides_hand_on_to_the_sentence_beside_them() -> None:
