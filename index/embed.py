@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -52,6 +52,15 @@ class Embedder:
         self._counter.no_padding()
         self.name = MODEL_NAME
         self.dimension = DIMENSION
+        self._session: Any = None
+        if backend.startswith("onnx"):
+            # One question at a time skips sentence-transformers' batching, torch tensors and pooling module:
+            # tokenizer -> ONNX Runtime -> mean pooling in numpy, 1.8 -> 1.1 ms a query here (cosine 1.0).
+            self._session = model[0].auto_model.model  # type: ignore[index]
+            self._query_tokenizer = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())  # type: ignore[attr-defined]
+            self._query_tokenizer.enable_truncation(model.max_seq_length)  # type: ignore[attr-defined]
+            self._query_tokenizer.no_padding()
+            self._inputs = {i.name for i in self._session.get_inputs()}
 
     @classmethod
     def load(cls, cache_dir: Path, backend: str = "onnx") -> Embedder:
@@ -81,10 +90,24 @@ class Embedder:
         """Unit-length float32 vectors, one row per text (length-sorted batches inside the model)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) == 1 and self._session is not None:
+            return self._embed_one(texts[0])
         vectors = self.model.encode(  # type: ignore[attr-defined]
             list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        """One text straight through ONNX Runtime, mean-pooled and normalised as sentence-transformers does."""
+        encoding = self._query_tokenizer.encode(text)
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        mask = np.asarray([encoding.attention_mask], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        session = self._session
+        assert session is not None  # only called for the ONNX backend
+        tokens = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        pooled = (tokens * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        return np.ascontiguousarray(pooled / np.linalg.norm(pooled, axis=1, keepdims=True), dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
         """Wordpiece tokens the model sees for `text`, special tokens excluded."""
