@@ -60,10 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(slack_router(settings))  # signed by Slack, not behind the API key
     app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
 
+    page_html = (WEB / "index.html").read_text(encoding="utf-8")
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
         """The web chat page."""
-        return (WEB / "index.html").read_text(encoding="utf-8")
+        return page_html
 
     @app.get("/health")
     def health(request: Request) -> dict[str, object]:

@@ -20,6 +20,7 @@ from bot.passages import answer_from_passages
 from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
 from bot.terms import term_coverage
 from bot.understand import Question, understand
+from corpus.results.names import normalise_name
 from corpus.store import Store
 from index.embed import TextEmbedder
 from index.hybrid import PassageIndex
@@ -39,12 +40,12 @@ EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexpl
 ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
                          r"claim\w*|(?-i:view)|critic\w*|argue\w*|analysis|think|thought|believe\w*|"
                          r"hop(e|ed|ing))\b", re.I)
+A_WRITING = (r"(the|an?|this|that) ([\w'’-]+ ){0,4}"
+             r"(article|piece|column|analysis|coverage|report|blog|editorial|commentary)")
 # "What does the Grimsby piece say…?": asked of the articles themselves, so their best match is worth quoting.
-POINTS_AT_COVERAGE = re.compile(r"\b(the|an?|this|that) ([\w'’-]+ ){0,4}(article|piece|column|analysis|coverage|"
-                                r"report|blog|editorial|commentary)s?\b", re.I)
+POINTS_AT_COVERAGE = re.compile(rf"\b{A_WRITING}s?\b", re.I)
 # "…according to the 2022 opinion piece": the figure asked for is the article's, not the results'.
-SOURCED = re.compile(r"\b(according to|per|in) (the|an?|this|that) ([\w'’-]+ ){0,4}(article|piece|column|analysis|"
-                     r"coverage|report|blog|editorial|commentary)\b", re.I)
+SOURCED = re.compile(rf"\b(according to|per|in) {A_WRITING}\b", re.I)
 # Nationalities and the nations themselves are where, not who: "Welsh seats" is no person the results lack.
 NATIONS = set("""england english wales welsh scotland scottish britain british uk ireland irish northern european
     europe america american france french germany german""".split())
@@ -196,6 +197,14 @@ class Bot:
         if factual is not None and factual.sql is None and self._outside_results(question):
             # The results have no such year or place: the coverage may (an MP's majority in 2001).
             return quote(STRONG_QUOTE) or factual
+        if route == "hybrid" and coverage is not None and not self._speaks_of_places(question, coverage):
+            # A quote beside a figure must at least be about the place asked of: say so rather than
+            # explain Harlow with a passage about somewhere else.
+            places = " or ".join(p.name for p in question.places)
+            coverage = None
+            if factual is not None and factual.sql is not None:
+                return replace(factual, text=f"{factual.text} The coverage I have says nothing about {places} "
+                                             "that would explain it.")
         if route == "hybrid" and factual is not None and coverage is not None:
             return Answer(f"{factual.text}\n\n{coverage.text}", "hybrid", min(factual.confidence, coverage.confidence),
                           citations=coverage.citations, sql=factual.sql, rows=factual.rows)
@@ -204,6 +213,14 @@ class Bot:
         if factual is None and route == "passages" and question.measure is not None and question.places:
             return facts()
         return factual
+
+    def _speaks_of_places(self, question: Question, coverage: Answer) -> bool:
+        """The passages cited name a place the question asks about, or it asks about none, or the quote
+        is sure enough to stand on its own ("the capital" for Barnet)."""
+        if not question.places or coverage.confidence >= QUOTE_AT:
+            return True
+        cited = f" {normalise_name(_cited_text(coverage))} "
+        return any(f" {alias} " in cited for place in question.places for alias in self.gazetteer.aliases_of(place))
 
     def _outside_results(self, question: Question) -> bool:
         """The question names a year or a place the results do not have."""
@@ -240,7 +257,7 @@ def _cited_text(answer: Answer) -> str:
 def _names_found(question: Question, answer: Answer | None) -> bool:
     """Every such name, and most of the question's terms, appear in the passages the answer cites."""
     names = _outside_names(question)
-    cited = " ".join(c.text.lower() for c in answer.citations) if answer else ""
+    cited = _cited_text(answer).lower() if answer else ""
     named = bool(names) and all(re.search(rf"\b{re.escape(n)}\b", cited) for n in names)
     return named and term_coverage(question.text, cited) >= MOST_OF_THE_TERMS
 

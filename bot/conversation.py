@@ -196,7 +196,7 @@ def _rewrite(last: Turn, question: Question, gazetteer: Gazetteer) -> str:
         swaps.append(([a for a, code in gazetteer.party_aliases.items() if code in last.parties], new))
     if question.places:
         new = " and ".join(p.name for p in question.places)
-        swaps.append(([a for a, found in gazetteer.place_aliases.items() if found & set(last.places)], new))
+        swaps.append(([a for place in last.places for a in gazetteer.aliases_of(place)], new))
     if question.years:
         swaps.append(([str(y) for y in last.years], " and ".join(str(y) for y in question.years)))
     for aliases, new in swaps:
@@ -261,8 +261,8 @@ def listed_places(answer: Answer, gazetteer: Gazetteer) -> tuple[Place, ...]:
     """The councils or constituencies an answer's rows list, when it lists more than one."""
     found: list[Place] = []
     for row in answer.rows:
-        for column, kind in (("council", "council"), ("constituency", "constituency")):
-            name = row.get(column)
+        for kind in ("council", "constituency"):
+            name = row.get(kind)
             options = gazetteer.place_aliases.get(normalise_name(str(name)), set()) if name else set()
             found += [p for p in options if p.kind == kind][:1]
     unique = tuple(dict.fromkeys(found))

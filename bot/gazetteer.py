@@ -49,8 +49,11 @@ class Gazetteer:
         self.elections = sorted(elections, key=lambda e: e.day)
         self.regions = regions or {}  # normalised name -> the region as the results spell it
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
-        for alias in place_aliases:
+        self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
+        for alias, places in place_aliases.items():
             self.places_by_first_word[alias.split(" ")[0]].add(alias)
+            for place in places:
+                self._aliases_by_place[place].append(alias)
 
     @classmethod
     def load(cls, store: Store) -> Gazetteer:
@@ -82,6 +85,10 @@ class Gazetteer:
         regions = {normalise_name(r): r for (r,) in run("SELECT DISTINCT region FROM authorities WHERE region <> ''")
                    .fetchall()}
         return cls(party_aliases, party_names, dict(places), elections, regions)
+
+    def aliases_of(self, place: Place) -> list[str]:
+        """Every normalised name `place` goes by ("kingston upon hull", "hull", ...)."""
+        return self._aliases_by_place.get(place, [])
 
     def party_name(self, code: str) -> str:
         """The everyday name of a party code."""
