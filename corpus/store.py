@@ -67,7 +67,7 @@ class Store:
         self.path = path
         self.read_only = read_only
         # Titles and dates of articles, by id: fixed while a store is open read-only (no writer can
-        # open it meanwhile), so each search fetches its passages in one query instead of two.
+        # open it meanwhile), so they are read once and a search makes no query for them.
         self._citation_fields: dict[str, tuple[str, date | None]] = {}
 
     @classmethod
@@ -198,6 +198,13 @@ class Store:
         text_of = dict(rows)
         return [text_of[int(k)] for k in keys]
 
+    def passages_in_key_order(self) -> list[Passage]:
+        """Every stored passage, in key order (the order of `passage_keys`)."""
+        rows = self.connection.execute(
+            "SELECT article_id, ordinal, start_char, end_char, text FROM passages ORDER BY key"
+        ).fetchall()
+        return [Passage(*row) for row in rows]
+
     def passages_by_keys(self, keys: Sequence[int]) -> list[StoredPassage]:
         """Passages with their article's title and date, in the order of `keys` (missing keys dropped)."""
         if not len(keys):
@@ -209,14 +216,24 @@ class Store:
             f"WHERE key IN ({', '.join('?' * len(wanted))})",
             wanted,
         ).fetchall()
-        articles = self._citation_fields if self.read_only else {}
-        missing = sorted({row[1] for row in rows} - articles.keys())
-        if missing:
-            articles.update((row[0], row[1:]) for row in self.connection.execute(
-                f"SELECT id, title, published FROM articles WHERE id IN ({', '.join('?' * len(missing))})", missing
-            ).fetchall())
+        articles = self.citation_fields({row[1] for row in rows})
         found = {row[0]: StoredPassage(row[0], Passage(*row[1:]), *articles[row[1]]) for row in rows}
         return [found[k] for k in wanted if k in found]
+
+    def citation_fields(self, article_ids: Iterable[str]) -> dict[str, tuple[str, date | None]]:
+        """Title and date of each article named, by id (every article's at once, kept, when read-only)."""
+        wanted = set(article_ids)
+        if self.read_only:
+            if not self._citation_fields:
+                self._citation_fields = self._titles_and_dates("")
+            return self._citation_fields
+        return self._titles_and_dates("WHERE list_contains($1, id)", [sorted(wanted)]) if wanted else {}
+
+    def _titles_and_dates(
+        self, where: str, parameters: list[object] | None = None
+    ) -> dict[str, tuple[str, date | None]]:
+        rows = self.connection.execute(f"SELECT id, title, published FROM articles {where}", parameters).fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
 
     def article_text(self, article_id: str) -> str | None:
         """The full text of one article, or None."""

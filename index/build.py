@@ -18,6 +18,7 @@ from index.generation import (
     IndexOutOfDate,
     checksum_passages,
     load_generation,
+    load_vectors,
     prune_generations,
     write_generation,
 )
@@ -133,8 +134,8 @@ def _commit(
     Passages whose text is unchanged keep their vectors; a missing or damaged index is rebuilt by
     re-embedding what it lacks. Returns (passages embedded, passages written, passages in total).
     """
-    current = _current_vectors(store, data_dir, embedder.name)
-    if current is not None and not upserts and not deletions:
+    current, complete = _current_vectors(store, data_dir, embedder.name)
+    if complete and current is not None and not upserts and not deletions:
         return 0, 0, len(current.keys)  # the store and its index already agree
     new_passages = [p for article in upserts for p in chunk_article(article, count_tokens=embedder.count_tokens)]
     vector_of_text: dict[str, np.ndarray] = {}
@@ -161,7 +162,7 @@ def _commit(
         state = IndexState(checksum, embedder.name, embedder.dimension, len(keys))
         if progress:
             progress("indexing", len(keys), len(keys))
-        write_generation(data_dir, state, keys, vectors, store.passage_texts(keys.tolist()))
+        write_generation(data_dir, state, keys, vectors, store.passages_in_key_order())
         store.set_index_state(state)
     prune_generations(data_dir, keep=state.checksum)
     return len(to_embed) + len(lacking), len(new_passages), len(keys)
@@ -185,12 +186,21 @@ class _VectorsByKey:
         return np.asarray(self.vectors[self._row(key)])
 
 
-def _current_vectors(store: Store, data_dir: Path, model: str) -> _VectorsByKey | None:
+def _current_vectors(store: Store, data_dir: Path, model: str) -> tuple[_VectorsByKey | None, bool]:
+    """The recorded generation's vectors if they are intact, and whether the whole generation is.
+
+    A generation with damaged or missing index files (or one from before a file was added to the layout)
+    still lends its vectors: rebuilding it then costs no embedding.
+    """
     try:
-        generation = load_generation(data_dir, store, model)
+        _, _, keys, vectors = load_vectors(data_dir, store, model)
     except IndexOutOfDate:
-        return None
-    return _VectorsByKey(generation.keys, generation.vectors)
+        return None, False
+    try:
+        load_generation(data_dir, store, model)
+    except IndexOutOfDate:
+        return _VectorsByKey(keys, vectors), False
+    return _VectorsByKey(keys, vectors), True
 
 
 def _embed_in_steps(embedder: TextEmbedder, texts: Sequence[str], progress: Progress | None) -> list[np.ndarray]:

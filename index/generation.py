@@ -1,9 +1,9 @@
 """Index generations on disk: one folder per consistent set of passages, swapped in atomically.
 
-A generation folder `<data_dir>/index/<checksum>/` holds the passage keys, their vectors, the FAISS
-and BM25 indexes and a manifest. It is written under a scratch name and renamed whole, *before* the
-DuckDB transaction that records its checksum commits: a crash at any point leaves the store pointing
-at a complete generation, the old one or the new one.
+A generation folder `<data_dir>/index/<checksum>/` holds the passage keys, their vectors, the FAISS and BM25
+indexes, the passages themselves (index/passage_table.py) and a manifest. It is written under a scratch name
+and renamed whole, *before* the DuckDB transaction that records its checksum commits: a crash at any point
+leaves the store pointing at a complete generation, the old one or the new one.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.records import Passage
 from corpus.store import IndexState, Store
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
+from index.passage_table import PassageTable
 
 INDEX_DIR = "index"
 MANIFEST = "manifest.json"
@@ -41,6 +43,7 @@ class Generation:
     vectors: np.ndarray
     dense: DenseIndex
     lexical: LexicalIndex
+    passages: PassageTable
 
 
 def checksum_passages(model: str, keys: np.ndarray, text_hashes: Sequence[str]) -> str:
@@ -52,9 +55,12 @@ def checksum_passages(model: str, keys: np.ndarray, text_hashes: Sequence[str]) 
 
 
 def write_generation(
-    data_dir: Path, state: IndexState, keys: np.ndarray, vectors: np.ndarray, texts: Sequence[str]
+    data_dir: Path, state: IndexState, keys: np.ndarray, vectors: np.ndarray, passages: Sequence[Passage]
 ) -> Path:
-    """Build and write a complete generation folder, replacing a damaged one of the same name; returns it."""
+    """Build and write a complete generation folder, replacing a damaged one of the same name; returns it.
+
+    `vectors` and `passages` are in the order of `keys`, which is the order of positions in the indexes.
+    """
     root = Path(data_dir) / INDEX_DIR
     folder = root / state.checksum
     root.mkdir(parents=True, exist_ok=True)
@@ -63,7 +69,8 @@ def write_generation(
         np.save(scratch / "keys.npy", keys.astype(np.int64))
         np.save(scratch / "vectors.npy", vectors.astype(np.float32))
         DenseIndex.build(vectors).save(scratch)
-        LexicalIndex.build(texts).save(scratch)
+        LexicalIndex.build([p.text for p in passages]).save(scratch)
+        PassageTable.build(passages).save(scratch)
         (scratch / MANIFEST).write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
         _fsync_tree(scratch)
         if folder.exists():
@@ -82,27 +89,44 @@ def load_generation(data_dir: Path, store: Store, model: str) -> Generation:
         IndexOutOfDate: no generation recorded, its folder missing or damaged, or built from other
             passages or another model. The message says to run `hustings ingest`.
     """
-    fix = f"run `hustings ingest` to rebuild the index of {store.path}"
+    folder, state, keys, vectors = load_vectors(data_dir, store, model)
+    try:
+        dense = DenseIndex.load(folder)
+        lexical = LexicalIndex.load(folder, size=len(keys))
+        passages = PassageTable.load(folder)
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        raise IndexOutOfDate(f"index files in {folder} are missing or damaged ({error}): {_fix(store)}") from error
+    if not len(dense) == len(passages) == len(keys):
+        raise IndexOutOfDate(f"index files in {folder} do not match the passages: {_fix(store)}")
+    return Generation(folder, state, keys, vectors, dense, lexical, passages)
+
+
+def load_vectors(data_dir: Path, store: Store, model: str) -> tuple[Path, IndexState, np.ndarray, np.ndarray]:
+    """The recorded generation's folder, state, keys and vectors, checked against the store as `load_generation`
+    checks them; its other files are not read, so ingest can reuse the vectors when those are missing or damaged.
+    """
     state = store.index_state()
     if state is None:
-        raise IndexOutOfDate(f"no index has been built for {store.path}: {fix}")
+        raise IndexOutOfDate(f"no index has been built for {store.path}: {_fix(store)}")
     if state.model != model:
-        raise IndexOutOfDate(f"the index was built with {state.model}, not {model}: {fix}")
+        raise IndexOutOfDate(f"the index was built with {state.model}, not {model}: {_fix(store)}")
     keys, text_hashes = store.passage_keys()
     if checksum_passages(model, keys, text_hashes) != state.checksum:
-        raise IndexOutOfDate(f"the passages in {store.path} changed since the index was built: {fix}")
+        raise IndexOutOfDate(f"the passages in {store.path} changed since the index was built: {_fix(store)}")
     folder = Path(data_dir) / INDEX_DIR / state.checksum
     try:
         on_disk = IndexState(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         stored_keys = np.load(folder / "keys.npy")
         vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-        dense = DenseIndex.load(folder)
-        lexical = LexicalIndex.load(folder, size=len(stored_keys))
-    except (OSError, ValueError, TypeError, RuntimeError) as error:
-        raise IndexOutOfDate(f"index files in {folder} are missing or damaged ({error}): {fix}") from error
-    if on_disk != state or not np.array_equal(stored_keys, keys) or len(dense) != len(keys):
-        raise IndexOutOfDate(f"index files in {folder} do not match the passages: {fix}")
-    return Generation(folder, state, stored_keys, vectors, dense, lexical)
+    except (OSError, ValueError, TypeError) as error:
+        raise IndexOutOfDate(f"index files in {folder} are missing or damaged ({error}): {_fix(store)}") from error
+    if on_disk != state or not np.array_equal(stored_keys, keys) or vectors.shape != (len(keys), state.dimension):
+        raise IndexOutOfDate(f"index files in {folder} do not match the passages: {_fix(store)}")
+    return folder, state, stored_keys, vectors
+
+
+def _fix(store: Store) -> str:
+    return f"run `hustings ingest` to rebuild the index of {store.path}"
 
 
 def prune_generations(data_dir: Path, keep: str) -> None:

@@ -72,14 +72,16 @@ class PassageIndex:
         dense = _rank(fused, *self.generation.dense.search(vector, depth))
         lexical = _rank(fused, *self.generation.lexical.search(query, depth))
         best = sorted(fused, key=lambda p: fused[p], reverse=True)[:k]
-        stored = {s.key: s for s in self.store.passages_by_keys([int(self.generation.keys[p]) for p in best])}
+        # Every hit is read from the generation's own passage table: no database query on the way.
+        table, keys = self.generation.passages, self.generation.keys
+        found = [table.passage(position) for position in best]
+        citations = self.store.citation_fields({passage.article_id for passage in found})
         hits = []
-        for position in best:
-            key = int(self.generation.keys[position])
-            if key in stored:
-                d_score, d_rank = dense.get(position, (None, None))
-                l_score, l_rank = lexical.get(position, (None, None))
-                hits.append(SearchHit(stored[key], fused[position], d_score, d_rank, l_score, l_rank))
+        for position, passage in zip(best, found, strict=True):
+            d_score, d_rank = dense.get(position, (None, None))
+            l_score, l_rank = lexical.get(position, (None, None))
+            stored = StoredPassage(int(keys[position]), passage, *citations[passage.article_id])
+            hits.append(SearchHit(stored, fused[position], d_score, d_rank, l_score, l_rank))
         return hits
 
 

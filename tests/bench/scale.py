@@ -52,8 +52,8 @@ NOTES = [
     "Texts: real sentences of the seeds + BBC corpus recombined (one sentence of each real passage swapped); "
     f"vectors: the real passage's all-MiniLM-L6-v2 vector plus N(0, {NOISE}^2) noise per dimension, "
     "renormalised (no GPU was lent to this task; embedding 1M passages on this CPU takes hours)",
-    "Search = PassageIndex.search(k=5): query embedding, FAISS, BM25, fusion, DuckDB fetch; in a fresh process "
-    "whose peak memory (server peak) includes the embedding model",
+    "Search = PassageIndex.search(k=5): query embedding, FAISS, BM25, fusion, passages from the generation's "
+    "table; in a fresh process whose peak memory (server peak) includes the embedding model",
     "Goal at 1M: search p95 under 50 ms and server memory under 3 GiB",
     "'of which index': the server's peak less what it held with the model loaded and the questions embedded",
 ]
@@ -141,14 +141,14 @@ def build_index(data_dir: Path, vectors: np.ndarray, model: str) -> dict[str, fl
     try:
         with Store.open(data_dir) as store:
             keys, hashes = store.passage_keys()
-            texts = store.passage_texts(keys.tolist())
+            passages = store.passages_in_key_order()
             state = IndexState(checksum_passages(model, keys, hashes), model, vectors.shape[1], len(keys))
             started = time.perf_counter()
             with store.transaction():
-                write_generation(data_dir, state, keys, vectors, texts)
+                write_generation(data_dir, state, keys, vectors, passages)
                 store.set_index_state(state)
             timed["index_seconds"] = time.perf_counter() - started
-            del texts
+            del passages
     finally:
         generation_module.DenseIndex = original  # type: ignore[misc]
     return timed

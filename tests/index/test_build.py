@@ -22,6 +22,7 @@ def test_ingest_stores_passages_and_a_matching_index(tmp_path: Path, hash_embedd
     assert len(index) == report.passages_total
     [hit] = index.search("casefile003 housing", k=1)
     assert hit.stored.passage.article_id == "story-003"
+    assert index.store.passages_by_keys([hit.stored.key]) == [hit.stored]  # the index's copy is the store's
     article_text = index.store.article_text("story-003")
     assert article_text is not None
     assert article_text[hit.stored.passage.start : hit.stored.passage.end] == hit.stored.passage.text
@@ -124,15 +125,36 @@ def test_an_index_built_with_another_model_refuses(tmp_path: Path, hash_embedder
         PassageIndex.open(tmp_path / "data", other)
 
 
-def test_a_damaged_index_file_is_repaired_by_the_next_ingest(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+@pytest.mark.parametrize("damaged", ["dense.faiss", "passage_texts.bin", "passage_rows.npy", "passage_articles.json"])
+def test_a_damaged_index_file_is_repaired_by_the_next_ingest(
+    tmp_path: Path, hash_embedder: HashEmbedder, damaged: str
+) -> None:
     write_articles(tmp_path / "in", 2)
     first = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
     [folder] = [f for f in (tmp_path / "data" / INDEX_DIR).iterdir() if not f.name.startswith(".")]
-    (folder / "dense.faiss").write_bytes(b"not a faiss index")
+    (folder / damaged).write_bytes(b"not what was written")
     with pytest.raises(IndexOutOfDate, match="damaged"):
         PassageIndex.open(tmp_path / "data", hash_embedder)
-    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert report.passages_embedded == 0  # the intact vectors were reused
     index = PassageIndex.open(tmp_path / "data", hash_embedder)
     assert len(index) == first.passages_total
     assert [f.name for f in (tmp_path / "data" / INDEX_DIR).iterdir()] == [folder.name]  # damaged copy pruned
+    index.close()
+
+
+def test_an_index_from_before_the_passage_table_is_rebuilt_without_embedding_again(
+    tmp_path: Path, hash_embedder: HashEmbedder
+) -> None:
+    write_articles(tmp_path / "in", 2)
+    first = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    [folder] = [f for f in (tmp_path / "data" / INDEX_DIR).iterdir() if not f.name.startswith(".")]
+    for name in ("passage_texts.bin", "passage_rows.npy", "passage_articles.json"):
+        (folder / name).unlink()
+    with pytest.raises(IndexOutOfDate, match="missing or damaged"):
+        PassageIndex.open(tmp_path / "data", hash_embedder)
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert report.unchanged == 2 and report.passages_embedded == 0
+    index = PassageIndex.open(tmp_path / "data", hash_embedder)
+    assert len(index) == first.passages_total and index.search("casefile001", k=1)
     index.close()

@@ -4,8 +4,9 @@ Run with `make bench-peers` (which builds .venv-llamaindex and .venv-haystack fi
 every non-duplicate BBC politics article, read once by hustings' reader so every system gets the same ids and
 text. Each peer runs in its own virtualenv as a subprocess (protocol.py) with the same local all-MiniLM-L6-v2
 and chunks of about 128 model tokens. Prints, per system: ingest passages/s, search latency p50/p95 (k=5,
-queries interleaved across systems, timed inside each process), recall@5 and MRR@10 of a gold passage over the
-coverage suite (is_gold: a chunk of a cited article holding an expected word), and hustings' ratios.
+queries interleaved across systems, each timed inside its process once all are idle), recall@5 and MRR@10 of a
+gold passage over the coverage suite (is_gold: a chunk of a cited article holding an expected word), and hustings'
+ratios.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +36,12 @@ from tests.bench.record import p50_p95, write_result
 ROOT = Path(__file__).resolve().parents[3]
 K = 5
 DEPTH = 10  # MRR is over the first 10 results
-# Between two timed queries: ONNX Runtime's and torch's worker threads spin for a while after their work, and
-# would otherwise steal the cores from whichever system comes next.
-PAUSE_S = 0.05
+# Between two timed queries, wait until every system's process is idle: torch's and ONNX Runtime's worker
+# threads spin on after their work (measured: a peer burns a whole core through a 50 ms pause, and the
+# system timed next ran 2x slower), so a fixed pause would time each system on a half-busy machine.
+QUIET_WINDOW_S = 0.02
+QUIET_CPU_NS = 1_000_000  # under 1 ms of CPU across the processes in one window counts as idle
+QUIET_LIMIT_S = 2.0
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
@@ -100,6 +105,32 @@ class Peer:
         stdin.write(json.dumps({"op": "quit"}) + "\n")
         stdin.close()
         self.process.wait(timeout=60)
+
+
+def cpu_ns(pids: list[int]) -> int:
+    """CPU time the processes' threads have used so far (the calling thread, which polls, left out)."""
+    total, me = 0, threading.get_native_id()
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            if int(task.name) == me:
+                continue
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError):  # a thread that ended while we looked
+                pass
+    return total
+
+
+def settle(pids: list[int]) -> None:
+    """Wait until the processes stop using CPU (their worker threads' spinning is over), at most a while."""
+    deadline = time.monotonic() + QUIET_LIMIT_S
+    before = cpu_ns(pids)
+    while time.monotonic() < deadline:
+        time.sleep(QUIET_WINDOW_S)
+        now = cpu_ns(pids)
+        if now - before < QUIET_CPU_NS:
+            return
+        before = now
 
 
 def read_corpus(paths: list[Path]) -> list[Article]:
@@ -191,11 +222,12 @@ def main() -> None:
         # Latency: k=5, the systems interleaved query by query, their order rotated, so a busy moment on the
         # shared machine falls on all of them alike.
         names = list(systems)
+        pids = [os.getpid(), *(peer.process.pid for peer in peers)]
         for round_number in range(args.rounds):
             for n, query in enumerate(queries):
                 shift = (n + round_number) % len(names)
                 for name in names[shift:] + names[:shift]:
-                    time.sleep(PAUSE_S)
+                    settle(pids)
                     outcomes[name].times_ms.append(systems[name](query, K)[1])
         outcomes["LlamaIndex"].peak_mib = llamaindex.peak_mib()
         outcomes["Haystack dense"].peak_mib = haystack.peak_mib()
@@ -265,7 +297,8 @@ def print_and_record(outcomes: dict[str, Outcome], cases: int, articles: int) ->
         print(line)
     notes.append(f"{articles} articles (seeds + non-duplicate BBC politics), {cases} coverage cases; hustings "
                  "ingest is end to end from files (read, chunk, embed, DuckDB, index files), the peers' from texts "
-                 "in memory; search latency is timed inside each process (no pipe overhead)")
+                 "in memory; search latency is timed inside each process (no pipe overhead), each query once all three "
+                 "processes are idle")
     write_result("peers", "Peers: hustings vs LlamaIndex vs Haystack (same corpus, model, queries)", rows, latency,
                  notes=notes)
 
