@@ -20,6 +20,7 @@ from bot.passages import answer_from_passages
 from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
 from bot.terms import term_coverage
 from bot.understand import Question, understand
+from corpus.results.names import normalise_name
 from corpus.store import Store
 from index.embed import TextEmbedder
 from index.hybrid import PassageIndex
@@ -196,14 +197,28 @@ class Bot:
         if factual is not None and factual.sql is None and self._outside_results(question):
             # The results have no such year or place: the coverage may (an MP's majority in 2001).
             return quote(STRONG_QUOTE) or factual
+        if route == "hybrid" and coverage is not None and not self._speaks_of_places(question, coverage):
+            coverage = None  # a loose quote about another place explains nothing about this one
         if route == "hybrid" and factual is not None and coverage is not None:
             return Answer(f"{factual.text}\n\n{coverage.text}", "hybrid", min(factual.confidence, coverage.confidence),
                           citations=coverage.citations, sql=factual.sql, rows=factual.rows)
+        if route == "hybrid" and factual is not None and factual.sql is not None:
+            # Both sources were asked and the coverage had nothing on it: give the figure and say so, rather
+            # than drop the second half of the question without a word.
+            return replace(factual, text=f"{factual.text} {_coverage_gap(question)}", route="hybrid")
         if coverage is not None:
             return coverage
         if factual is None and route == "passages" and question.measure is not None and question.places:
             return facts()
         return factual
+
+    def _speaks_of_places(self, question: Question, coverage: Answer) -> bool:
+        """The passages cited name a place the question asks about, or it asks about none, or the quote is
+        sure enough to stand on its own ("the capital" for Barnet)."""
+        if not question.places or coverage.confidence >= QUOTE_AT:
+            return True
+        cited = f" {normalise_name(_cited_text(coverage))} "
+        return any(f" {alias} " in cited for place in question.places for alias in self.gazetteer.aliases_of(place))
 
     def _outside_results(self, question: Question) -> bool:
         """The question names a year or a place the results do not have."""
@@ -230,6 +245,12 @@ def _outside_names(question: Question) -> set[str]:
 def _names_outside_results(question: Question) -> bool:
     """The question is about people or things the results know nothing of."""
     return bool(_outside_names(question))
+
+
+def _coverage_gap(question: Question) -> str:
+    """What a figure-and-why answer says when the coverage has nothing to add."""
+    about = f" about {' or '.join(p.name for p in question.places)}" if question.places else ""
+    return f"The coverage I have says nothing{about} that answers the rest of the question."
 
 
 def _cited_text(answer: Answer) -> str:

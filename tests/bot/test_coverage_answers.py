@@ -38,6 +38,15 @@ def test_a_figure_and_its_explanation_get_both_sources(coverage_bot: Bot) -> Non
     assert "31 of the 57" in answer.text and answer.sql is not None and answer.citations
 
 
+def test_a_figure_whose_place_the_coverage_never_mentions_is_not_explained_with_somewhere_else(
+    coverage_bot: Bot,
+) -> None:
+    answer = coverage_bot.answer("Who runs Harlow after 2022, and why did Labour lose it?")
+    assert answer.route == "hybrid" and answer.sql is not None and not answer.citations
+    assert "the Conservatives controlled Harlow" in answer.text
+    assert answer.text.endswith("The coverage I have says nothing about Harlow that answers the rest of the question.")
+
+
 def test_a_plain_figure_still_goes_to_the_results(coverage_bot: Bot) -> None:
     answer = coverage_bot.answer("What was Labour's seat tally in Wigan in 2022?")
     assert answer.route == "sql" and "22 of the 26" in answer.text
