@@ -23,7 +23,7 @@ from corpus.records import Passage
 from corpus.store import IndexState, Store
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
-from index.passage_table import PassageTable
+from index.passage_table import PassageTable, write_passage_table
 
 INDEX_DIR = "index"
 MANIFEST = "manifest.json"
@@ -70,7 +70,7 @@ def write_generation(
         np.save(scratch / "vectors.npy", vectors.astype(np.float32))
         DenseIndex.build(vectors).save(scratch)
         LexicalIndex.build([p.text for p in passages]).save(scratch)
-        PassageTable.build(passages).save(scratch)
+        write_passage_table(scratch, passages)
         (scratch / MANIFEST).write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
         _fsync_tree(scratch)
         if folder.exists():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import mmap
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,20 @@ ARTICLES_FILE = "passage_articles.json"
 ROW = np.dtype([("text_end", "<i8"), ("article", "<i4"), ("ordinal", "<i4"), ("start", "<i8"), ("end", "<i8")])
 
 
+def write_passage_table(folder: Path, passages: Iterable[Passage]) -> None:
+    """Write the table of `passages`, given in position order, into `folder`; texts are streamed to disk."""
+    article_of: dict[str, int] = {}
+    rows: list[tuple[int, int, int, int, int]] = []
+    written = 0
+    with (folder / TEXTS_FILE).open("wb") as texts:
+        for passage in passages:
+            written += texts.write(passage.text.encode("utf-8"))
+            article = article_of.setdefault(passage.article_id, len(article_of))
+            rows.append((written, article, passage.ordinal, passage.start, passage.end))
+    np.save(folder / ROWS_FILE, np.array(rows, dtype=ROW))
+    (folder / ARTICLES_FILE).write_text(json.dumps(list(article_of)), encoding="utf-8")
+
+
 class PassageTable:
     """Passage records by generation position: row i describes the passage the indexes call position i."""
 
@@ -32,32 +46,14 @@ class PassageTable:
         self.article_ids = article_ids
 
     @classmethod
-    def build(cls, passages: Sequence[Passage]) -> PassageTable:
-        """A table of `passages`, given in position order."""
-        encoded = [p.text.encode("utf-8") for p in passages]
-        article_ids = sorted({p.article_id for p in passages})
-        article_of = {article_id: n for n, article_id in enumerate(article_ids)}
-        rows = np.zeros(len(passages), dtype=ROW)
-        rows["text_end"] = np.cumsum([len(t) for t in encoded], dtype=np.int64) if encoded else []
-        rows["article"] = [article_of[p.article_id] for p in passages]
-        rows["ordinal"] = [p.ordinal for p in passages]
-        rows["start"] = [p.start for p in passages]
-        rows["end"] = [p.end for p in passages]
-        return cls(rows, b"".join(encoded), article_ids)
-
-    def save(self, folder: Path) -> None:
-        """Write the three files into `folder`."""
-        (folder / TEXTS_FILE).write_bytes(bytes(self.texts))
-        np.save(folder / ROWS_FILE, self.rows)
-        (folder / ARTICLES_FILE).write_text(json.dumps(self.article_ids), encoding="utf-8")
-
-    @classmethod
     def load(cls, folder: Path) -> PassageTable:
-        """Read a table written by `save`; the texts stay on disk, mapped."""
+        """Read a table written by `write_passage_table`; the texts stay on disk, mapped."""
         rows = np.load(folder / ROWS_FILE)
         if rows.dtype != ROW:
             raise ValueError(f"{folder / ROWS_FILE} has rows of {rows.dtype}, expected {ROW}")
         article_ids = json.loads((folder / ARTICLES_FILE).read_text(encoding="utf-8"))
+        if len(rows) and not 0 <= int(rows["article"].min()) <= int(rows["article"].max()) < len(article_ids):
+            raise ValueError(f"{folder / ROWS_FILE} names articles {folder / ARTICLES_FILE} does not list")
         with (folder / TEXTS_FILE).open("rb") as handle:
             size = handle.seek(0, 2)
             if size != (int(rows["text_end"][-1]) if len(rows) else 0):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from corpus.records import Passage
-from index.passage_table import TEXTS_FILE, PassageTable
+from index.passage_table import TEXTS_FILE, PassageTable, write_passage_table
 
 PASSAGES = [
     Passage("b-article", 0, 0, 27, "Ynys Môn voted on a Thursday."),
@@ -15,19 +15,19 @@ PASSAGES = [
 
 
 def test_a_saved_table_gives_back_every_passage_by_position(tmp_path: Path) -> None:
-    PassageTable.build(PASSAGES).save(tmp_path)
+    write_passage_table(tmp_path, PASSAGES)
     table = PassageTable.load(tmp_path)
     assert len(table) == 3
     assert [table.passage(n) for n in range(3)] == PASSAGES
 
 
 def test_an_empty_table_saves_and_loads(tmp_path: Path) -> None:
-    PassageTable.build([]).save(tmp_path)
+    write_passage_table(tmp_path, [])
     assert len(PassageTable.load(tmp_path)) == 0
 
 
 def test_a_truncated_text_file_is_refused_on_load(tmp_path: Path) -> None:
-    PassageTable.build(PASSAGES).save(tmp_path)
+    write_passage_table(tmp_path, PASSAGES)
     texts = tmp_path / TEXTS_FILE
     texts.write_bytes(texts.read_bytes()[:-3])
     with pytest.raises(ValueError, match=TEXTS_FILE):
