@@ -20,19 +20,9 @@ from api.schemas import ChatResponse
 from api.settings import Settings
 from bot.answer import Answer
 from bot.ask import BadQuestion, Bot, ask_in_sessions
+from bot.comparison import ComparisonError, compare_reports, load_report, render_comparison
 from bot.conversation import Conversation
-from bot.evaluate import (
-    ComparisonError,
-    SuiteError,
-    compare_reports,
-    load_report,
-    load_suite,
-    render_comparison,
-    render_markdown,
-    report_json,
-    route_chart,
-    run_suite,
-)
+from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, route_chart, run_suite
 from bot.sessions import BadSessionId, SessionStore
 from corpus.results import import_results_files, results_status
 from corpus.store import Store, StoreError

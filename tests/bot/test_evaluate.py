@@ -11,15 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.evaluate import (
-    ComparisonError,
-    Report,
-    compare_reports,
-    load_report,
-    render_comparison,
-    render_markdown,
-    route_chart,
-)
+from bot.comparison import ComparisonError, compare_reports, load_report, render_comparison
+from bot.evaluate import Report, render_markdown, route_chart
 from index.build import ingest
 from index.embed import Embedder
 
