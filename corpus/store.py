@@ -200,10 +200,13 @@ class Store:
 
     def passages_in_key_order(self) -> list[Passage]:
         """Every stored passage, in key order (the order of `passage_keys`)."""
-        rows = self.connection.execute(
+        cursor = self.connection.execute(
             "SELECT article_id, ordinal, start_char, end_char, text FROM passages ORDER BY key"
-        ).fetchall()
-        return [Passage(*row) for row in rows]
+        )
+        passages: list[Passage] = []
+        while rows := cursor.fetchmany(50_000):  # never a million row tuples at once
+            passages.extend(Passage(*row) for row in rows)
+        return passages
 
     def passages_by_keys(self, keys: Sequence[int]) -> list[StoredPassage]:
         """Passages with their article's title and date, in the order of `keys` (missing keys dropped)."""

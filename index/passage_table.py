@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import mmap
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,17 +23,17 @@ ARTICLES_FILE = "passage_articles.json"
 ROW = np.dtype([("text_end", "<i8"), ("article", "<i4"), ("ordinal", "<i4"), ("start", "<i8"), ("end", "<i8")])
 
 
-def write_passage_table(folder: Path, passages: Iterable[Passage]) -> None:
+def write_passage_table(folder: Path, passages: Sequence[Passage]) -> None:
     """Write the table of `passages`, given in position order, into `folder`; texts are streamed to disk."""
     article_of: dict[str, int] = {}
-    rows: list[tuple[int, int, int, int, int]] = []
+    rows = np.zeros(len(passages), dtype=ROW)
     written = 0
     with (folder / TEXTS_FILE).open("wb") as texts:
-        for passage in passages:
+        for position, passage in enumerate(passages):
             written += texts.write(passage.text.encode("utf-8"))
             article = article_of.setdefault(passage.article_id, len(article_of))
-            rows.append((written, article, passage.ordinal, passage.start, passage.end))
-    np.save(folder / ROWS_FILE, np.array(rows, dtype=ROW))
+            rows[position] = (written, article, passage.ordinal, passage.start, passage.end)
+    np.save(folder / ROWS_FILE, rows)
     (folder / ARTICLES_FILE).write_text(json.dumps(list(article_of)), encoding="utf-8")
 
 
