@@ -8,10 +8,12 @@ from typing import Any
 from bot.answer import Answer
 from bot.gazetteer import Election, Place
 from bot.phrasing import (
+    GAINS_NOT_COUNTED,
     SURE,
     Context,
     Handler,
     answer_from,
+    asks_for_gains,
     day,
     elections_of_kind,
     everyday,
@@ -35,6 +37,15 @@ def _seats_won(context: Context, place: Place, election: Election, party: str | 
         f"{place.name} "
         f"on {day(election)}{source(row)}."
     )
+    if asks_for_gains(context.question):
+        held = context.run("seats_held", election=election.id, council=place.code, party=party)
+        if held.rows and held.rows[0]["net_change"] is not None:
+            row = held.rows[0]
+            text += (f" Afterwards {everyday(row['party'])} held {row['seats_held']} of the {row['total_seats']} "
+                     f"seats on the council, a net change of {row['net_change']:+d} on its composition after the "
+                     f"previous election{source(row)}.")
+            result = QueryResult(result.sql + "\n;\n" + held.sql, result.rows + held.rows)
+        text += " " + GAINS_NOT_COUNTED
     return answer_from(context, text, result)
 
 
@@ -162,6 +173,15 @@ def local_total(context: Context, election: Election, party: str) -> Answer | No
         f"{everyday(row['party'])} won {row['seats_won']:,} of the {row['seats_contested']:,} seats contested in the "
         f"{row['councils']} councils in my results for the local elections of {day(election)}{source(row)}."
     )
+    if asks_for_gains(context.question):
+        change = context.run("local_net_change", election=election.id, party=party)
+        if change.rows:
+            row = change.rows[0]
+            text += (f" On the {row['councils']} councils whose composition before and after is in my results, "
+                     f"{everyday(row['party'])} held {row['seats_held']:,} seats afterwards, a net change of "
+                     f"{row['net_change']:+,d} on the composition after the previous election{source(row)}.")
+            result = QueryResult(result.sql + "\n;\n" + change.sql, result.rows + change.rows)
+        text += " " + GAINS_NOT_COUNTED
     return answer_from(context, text, result)
 
 

@@ -16,6 +16,13 @@ from bot.understand import Question
 
 SURE = 0.95
 DEFAULTED = 0.85  # no year given: the latest election with results was assumed, and said
+# "How many seats did the Lib Dems gain?", "seats the Tories lost": news counts gains against the last time
+# those seats were fought, a figure none of the results files holds (their net change is composition
+# against composition: defections, by-elections and new boundaries included).
+GAINS = re.compile(r"\bseats? (did|have|has|had|will|would) (\w+ ){1,4}(gain|lose|lost)\b"
+                   r"|\b(gain(ed|s)?|los[et]|losing)\s+(\w+ ){0,3}seats?\b|\bseats? (\w+ ){0,2}(gained|lost)\b", re.I)
+GAINS_NOT_COUNTED = ("My results count seats won and seats held, not seats gained or lost against the last time "
+                     "those seats were fought.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,11 @@ def elections_of_kind(context: Context, kind: str) -> tuple[list[Election], Answ
             return [], Answer(f"I have {kind} election results for {years}, not {asked}.", "sql", SURE)
         return chosen, None
     return [have[-1]], None
+
+
+def asks_for_gains(question: Question) -> bool:
+    """The question asks how many seats a party gained or lost, which the results do not count as such."""
+    return GAINS.search(question.text) is not None
 
 
 def list_size(text: str, default: int = 10) -> int:

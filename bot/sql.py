@@ -80,6 +80,12 @@ SELECT p.name AS party, sum(s.seats) AS seats_won, count(*) FILTER (WHERE s.seat
 FROM seats_won s JOIN parties p ON p.code = s.party_code
 WHERE s.election_id = $election AND s.party_code = $party
 GROUP BY p.name""",
+    "local_net_change": """
+SELECT p.name AS party, sum(c.net_change) AS net_change, sum(c.seats_held) AS seats_held, count(*) AS councils,
+       string_agg(DISTINCT c.source_file, ', ') AS source_file
+FROM council_composition c JOIN parties p ON p.code = c.party_code
+WHERE c.election_id = $election AND c.party_code = $party AND c.net_change IS NOT NULL
+GROUP BY p.name""",
     "national_seats": """
 SELECT p.name AS party, n.seats, n.votes,
        (SELECT sum(seats) FROM national_results WHERE election_id = $election) AS total_seats, n.source_file

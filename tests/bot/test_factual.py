@@ -16,6 +16,23 @@ def test_seats_won_are_stated_with_their_meaning_and_sql(bot: Bot) -> None:
     assert answer.rows[0]["seats_won"] == 31
 
 
+def test_seats_gained_are_answered_with_what_the_results_count_and_that_is_said(bot: Bot) -> None:
+    answer = bot.answer("How many seats did Labour gain in Hull in 2022?")
+    assert answer.text.startswith("Labour won 9 of the 19 seats contested in Kingston upon Hull on 5 May 2022")
+    assert "held 27 of the 57 seats on the council, a net change of -4 on its composition" in answer.text
+    assert answer.text.endswith("not seats gained or lost against the last time those seats were fought.")
+    assert [row["net_change"] for row in answer.rows if "net_change" in row] == [-4]
+    earlier = bot.answer("How many seats did Labour gain in Hull in 2018?").text
+    assert "net change" not in earlier and "not seats gained or lost" in earlier  # 2018 has no composition change
+
+
+def test_seats_lost_nationally_sum_the_composition_changes(bot: Bot) -> None:
+    answer = bot.answer("How many seats did the Tories lose in 2022?")
+    assert "On the 142 councils whose composition before and after is in my results" in answer.text
+    assert "a net change of -288 on the composition after the previous election" in answer.text
+    assert answer.sql is not None and "sum(c.net_change)" in answer.sql
+
+
 def test_misspelt_place_and_party_are_forgiven(bot: Bot) -> None:
     answer = bot.answer("how many seats did labor win in barnett in 2022")
     assert "Labour won 41 of the 63 seats contested in Barnet" in answer.text
