@@ -19,6 +19,7 @@ from bot.gazetteer import Gazetteer
 from bot.passages import answer_from_passages
 from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
 from bot.terms import term_coverage
+from bot.titles import TitleIndex
 from bot.understand import Question, understand
 from corpus.results.names import normalise_name
 from corpus.store import Store
@@ -65,6 +66,7 @@ class Bot:
         self.gazetteer = gazetteer
         self.index = index
         self.router = router
+        self.titles = TitleIndex(index.store.article_titles()) if index is not None else None
 
     @classmethod
     def open(cls, data_dir: Path, embedder: TextEmbedder | None = None) -> Bot:
@@ -127,7 +129,7 @@ class Bot:
             return answer_with_sql(question, self.store.connection, self.gazetteer)
         vector = self.index.embedder.embed([question.text])[0]
         if followed.kind == "why":
-            found = answer_from_passages(question, self.index, self.gazetteer, vector)
+            found = answer_from_passages(question, self.index, self.gazetteer, vector, self.titles)
             return found if found is not None and found.confidence >= QUOTE_AT else Answer(
                 f"I have no coverage that explains that. (I looked for: {question.text})", "none", 0.0)
         return self._follow(self.router.decide(features(question, vector)), question, vector)
@@ -140,7 +142,7 @@ class Bot:
             """The coverage's answer (searched once per question) if at least this confident."""
             if "coverage" not in found:
                 assert self.index is not None
-                found["coverage"] = answer_from_passages(question, self.index, self.gazetteer, vector)
+                found["coverage"] = answer_from_passages(question, self.index, self.gazetteer, vector, self.titles)
             answer = found["coverage"]
             return answer if answer is not None and answer.confidence >= at_least else None
 

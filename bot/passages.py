@@ -20,6 +20,7 @@ from bot.terms import (
     share_found,
     stems_of,
 )
+from bot.titles import TitleIndex
 from bot.understand import Question
 from corpus.chunk import split_sentences
 from index.hybrid import PassageIndex, SearchHit
@@ -52,20 +53,36 @@ class Quote:
 
 
 def answer_from_passages(
-    question: Question, index: PassageIndex, gazetteer: Gazetteer, vector: np.ndarray | None = None
+    question: Question,
+    index: PassageIndex,
+    gazetteer: Gazetteer,
+    vector: np.ndarray | None = None,
+    titles: TitleIndex | None = None,
 ) -> Answer | None:
     """Quote the sentences of the coverage that best answer the question, with numbered citations.
+
+    A question that names an article by its title ("according to the Corbyn in Grimsby article") is
+    answered from that article alone, and the words that name it do not count in choosing sentences.
 
     Returns None when nothing in the coverage matches at all; otherwise an Answer whose confidence
     says how well the best sentence answers (the router turns a low one into a refusal).
     """
+    pointer = titles.pointed_at(question.text) if titles is not None else None
+    if pointer is not None:
+        asked = replace(question, text=pointer.outside(question.text))
+        vector = index.embedder.embed([asked.text])[0]
+        hits = index.search_within(pointer.article_id, asked.text, CANDIDATES, vector=vector)
+        return _quote(asked, vector, hits, index) if hits else None
     if vector is None:
         vector = index.embedder.embed([question.text])[0]
     terms = rarity_weights(question.text, index.generation.lexical)
     hits = _rerank(question, index.search(question.text, CANDIDATES, vector=vector), gazetteer, terms)
-    if not hits:
-        return None
-    quotes = _choose_quotes(question, vector, hits[:PASSAGES_READ], index)
+    return _quote(question, vector, hits[:PASSAGES_READ], index) if hits else None
+
+
+def _quote(question: Question, vector: np.ndarray, hits: list[SearchHit], index: PassageIndex) -> Answer | None:
+    """The answer quoting the best sentences of `hits`, trusted less when none holds the kind of answer asked."""
+    quotes = _choose_quotes(question, vector, hits, index)
     if not quotes:
         return None
     answer = _compose(quotes)

@@ -223,6 +223,10 @@ class Store:
         found = {row[0]: StoredPassage(row[0], Passage(*row[1:]), *articles[row[1]]) for row in rows}
         return [found[k] for k in wanted if k in found]
 
+    def article_titles(self) -> dict[str, str]:
+        """Every article's title, by id."""
+        return dict(self.connection.execute("SELECT id, title FROM articles").fetchall())
+
     def citation_fields(self, article_ids: Iterable[str]) -> dict[str, tuple[str, date | None]]:
         """Title and date of each article named, by id (every article's at once, kept, when read-only)."""
         wanted = set(article_ids)

@@ -11,6 +11,7 @@ from corpus.store import Store, StoredPassage
 from index.embed import TextEmbedder
 from index.generation import Generation, load_generation
 
+Ranked = dict[int, tuple[float | None, int | None]]  # position -> one retriever's (score, rank)
 RRF_K = 60  # the usual constant: damps the head of each list so neither retriever dominates
 MIN_CANDIDATES = 50
 
@@ -71,8 +72,27 @@ class PassageIndex:
         fused: dict[int, float] = {}
         dense = _rank(fused, *self.generation.dense.search(vector, depth))
         lexical = _rank(fused, *self.generation.lexical.search(query, depth))
+        return self._hits(fused, dense, lexical, k)
+
+    def search_within(
+        self, article_id: str, query: str, k: int = 5, vector: np.ndarray | None = None
+    ) -> list[SearchHit]:
+        """The `k` best passages of one article for `query`, scored and fused as `search` does."""
+        positions = self.generation.passages.positions_of(article_id)
+        if k <= 0 or not len(positions) or not query.strip():
+            return []
+        if vector is None:
+            vector = self.embedder.embed([query])[0]
+        fused: dict[int, float] = {}
+        dense = _rank(fused, *_best_first(positions, np.asarray(self.generation.vectors[positions]) @ vector))
+        every = self.generation.lexical.scores(query)
+        scores = every[positions] if every is not None else np.zeros(len(positions), dtype=np.float32)
+        lexical = _rank(fused, *_best_first(positions[scores > 0], scores[scores > 0]))
+        return self._hits(fused, dense, lexical, k)
+
+    def _hits(self, fused: dict[int, float], dense: Ranked, lexical: Ranked, k: int) -> list[SearchHit]:
+        """The `k` best fused positions as hits, read from the generation's passage table (no database query)."""
         best = sorted(fused, key=lambda p: fused[p], reverse=True)[:k]
-        # Every hit is read from the generation's own passage table: no database query on the way.
         table, keys = self.generation.passages, self.generation.keys
         found = [table.passage(position) for position in best]
         citations = self.store.citation_fields({passage.article_id for passage in found})
@@ -85,11 +105,15 @@ class PassageIndex:
         return hits
 
 
-def _rank(
-    fused: dict[int, float], positions: np.ndarray, scores: np.ndarray
-) -> dict[int, tuple[float | None, int | None]]:
+def _best_first(positions: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`positions` and their scores, best first."""
+    order = np.argsort(-scores, kind="stable")
+    return positions[order], scores[order]
+
+
+def _rank(fused: dict[int, float], positions: np.ndarray, scores: np.ndarray) -> Ranked:
     """Add one retriever's reciprocal-rank votes to `fused`; returns position -> (score, rank)."""
-    ranked: dict[int, tuple[float | None, int | None]] = {}
+    ranked: Ranked = {}
     for rank, (position, score) in enumerate(zip(positions.tolist(), scores.tolist(), strict=True), start=1):
         ranked[position] = (score, rank)
         fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank)

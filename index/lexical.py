@@ -67,14 +67,25 @@ class LexicalIndex:
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions and BM25 scores of the `k` best passages with a query term, best first."""
         k = min(k, self.size)
-        if k <= 0:
+        scores = self.scores(query) if k > 0 else None
+        if scores is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        hits = np.flatnonzero(scores)
+        if len(hits) > k:
+            hits = hits[np.argpartition(scores[hits], -k)[-k:]]
+        hits = hits[np.argsort(-scores[hits], kind="stable")]
+        return hits.astype(np.int64), scores[hits]
+
+    def scores(self, query: str) -> np.ndarray | None:
+        """Every passage's BM25 score for `query` (by position), or None when no query term is indexed."""
+        if not self.size:
+            return None
         ids = self.tokenizer.tokenize([query], return_as="ids", update_vocab=False, show_progress=False)
         tokens = [t for t in ids[0] if t is not None] if ids else []
         if not tokens:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        # Sum the query terms' postings ourselves and rank only the passages that scored: bm25s' retrieve
-        # partitions all `size` scores, mostly zeros, which at 1M passages is ~28 of its ~30 ms
+            return None
+        # Sum the query terms' postings ourselves, so `search` can rank only the passages that scored: bm25s'
+        # retrieve partitions all `size` scores, mostly zeros, which at 1M passages is ~28 of its ~30 ms
         # (tests/bench/bm25_topk.py). Same scores (bm25s' default Lucene variant scores only postings).
         postings = self.retriever.scores
         data, indices, indptr = postings["data"], postings["indices"], postings["indptr"]
@@ -82,8 +93,4 @@ class LexicalIndex:
         for token in tokens:
             start, end = indptr[token], indptr[token + 1]
             scores[indices[start:end]] += data[start:end]  # a term's postings name each passage once
-        hits = np.flatnonzero(scores)
-        if len(hits) > k:
-            hits = hits[np.argpartition(scores[hits], -k)[-k:]]
-        hits = hits[np.argsort(-scores[hits], kind="stable")]
-        return hits.astype(np.int64), scores[hits]
+        return scores

@@ -44,6 +44,7 @@ class PassageTable:
         self.rows = rows
         self.texts = texts
         self.article_ids = article_ids
+        self._article_number = {article_id: n for n, article_id in enumerate(article_ids)}
 
     @classmethod
     def load(cls, folder: Path) -> PassageTable:
@@ -64,6 +65,11 @@ class PassageTable:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def positions_of(self, article_id: str) -> np.ndarray:
+        """The positions of one article's passages, in order (none for an article the table lacks)."""
+        number = self._article_number.get(article_id)
+        return np.zeros(0, dtype=np.int64) if number is None else np.flatnonzero(self.rows["article"] == number)
 
     def passage(self, position: int) -> Passage:
         """The passage at `position`."""

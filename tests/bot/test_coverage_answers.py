@@ -32,6 +32,13 @@ def test_every_citation_points_at_the_exact_characters_of_its_article(coverage_b
     assert numbers == {c.n for c in answer.citations}  # no citation number without a passage
 
 
+def test_a_question_naming_an_article_by_its_title_is_answered_from_that_article(coverage_bot: Bot) -> None:
+    answer = coverage_bot.answer(
+        "According to the Corbyn in Grimsby article, how many of Lincoln's seats were actually contested in 2018?")
+    assert "11 of the 33 seats" in answer.text
+    assert {c.article_id for c in answer.citations} == {"000_e0cb5800c4680bae"}
+
+
 def test_a_figure_and_its_explanation_get_both_sources(coverage_bot: Bot) -> None:
     answer = coverage_bot.answer("How many seats did Labour win in Hull in 2018, and why did the Lib Dems gain?")
     assert answer.route == "hybrid"

@@ -158,3 +158,16 @@ def test_an_index_from_before_the_passage_table_is_rebuilt_without_embedding_aga
     index = PassageIndex.open(tmp_path / "data", hash_embedder)
     assert len(index) == first.passages_total and index.search("casefile001", k=1)
     index.close()
+
+
+def test_a_search_within_one_article_finds_only_its_passages(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    write_articles(tmp_path / "in", 3, sentences=30)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    index = PassageIndex.open(tmp_path / "data", hash_embedder)
+    everywhere = {hit.stored.passage.article_id for hit in index.search("housing council budget", k=20)}
+    hits = index.search_within("story-001", "housing council budget", k=20)
+    assert len(everywhere) > 1 and hits
+    assert {hit.stored.passage.article_id for hit in hits} == {"story-001"}
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert index.search_within("no-such-article", "housing", k=5) == []
+    index.close()

@@ -1,0 +1,51 @@
+"""The article a question points at by its title: "according to the Corbyn in Grimsby article"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.terms import stems_of
+
+# "the Corbyn in Grimsby article", "the 2018 London targets article", "the Starmer opinion piece": the words
+# right before the kind of writing. ("The analysis of Kennedy's hopes" describes, it does not quote a title.)
+POINTER = re.compile(r"\b(?:the|this|that)\s+(?P<words>(?:[\w'’-]+\s+){1,6}?)(?:opinion\s+)?"
+                     r"(?:article|piece|column|report|analysis|story|editorial|blog|interview|op-ed)\b", re.I)
+# Words that say what kind of writing or whose it is, found in no title worth matching on.
+GENERIC = set(stems_of("bbc news opinion analysis critic critics latest earlier same first second previous other "
+                       "new recent local national newspaper paper site"))
+
+
+@dataclass(frozen=True, slots=True)
+class Pointer:
+    """The article a question names, and the characters of the question that name it."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def outside(self, text: str) -> str:
+        """`text` without the words that name the article: what is asked of it."""
+        return f"{text[: self.start]}{text[self.end :]}"
+
+
+class TitleIndex:
+    """Article titles by the stems of their words."""
+
+    def __init__(self, titles: Mapping[str, str]) -> None:
+        self._holding: dict[str, set[str]] = {}  # stem -> ids of the articles whose title holds it
+        for article_id, title in titles.items():
+            for stem in set(stems_of(title)):
+                self._holding.setdefault(stem, set()).add(article_id)
+
+    def pointed_at(self, question: str) -> Pointer | None:
+        """The one article whose title holds every word the question names it by, if there is exactly one."""
+        for match in POINTER.finditer(question):
+            wanted = set(stems_of(match.group("words"))) - GENERIC
+            if not wanted:
+                continue  # "the BBC analysis", "this article": no title named
+            found = set.intersection(*(self._holding.get(stem, set()) for stem in wanted))
+            if len(found) == 1:
+                return Pointer(found.pop(), match.start(), match.end())
+        return None
