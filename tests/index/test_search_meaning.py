@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.build import ingest
-from index.embed import Embedder
+from index.embed import BATCH_SIZE, Embedder
+from index.generation import INDEX_DIR
 from index.hybrid import PassageIndex
 
 
@@ -42,3 +47,22 @@ def test_hits_cite_exact_article_characters(seed_index: PassageIndex) -> None:
 def test_a_2022_question_prefers_the_2022_article(seed_index: PassageIndex) -> None:
     [first, *_] = seed_index.search("Labour lost control of Hull City Council to the Lib Dems", k=3)
     assert first.stored.passage.article_id == "002_721db8bfaee5e980"
+
+
+def test_the_same_articles_get_the_same_vectors_whatever_the_hash_seed(shared: Path, tmp_path: Path) -> None:
+    # int8 activations are quantised per batch, so the order passages are batched in must not follow a set's
+    # order, which changes with each process's hash seed.
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for path in sorted((shared / "data" / "bbc-news-2004-2005" / "politics").glob("0[0-4]*.txt")):
+        (articles / path.name).write_bytes(path.read_bytes())
+    hustings = Path(sys.executable).with_name("hustings")
+    vectors = []
+    for seed in ("1", "2"):
+        data_dir = tmp_path / f"data-{seed}"
+        subprocess.run([str(hustings), "ingest", str(articles), "--data-dir", str(data_dir)], check=True,
+                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        [folder] = [f for f in (data_dir / INDEX_DIR).iterdir() if not f.name.startswith(".")]
+        vectors.append(np.load(folder / "vectors.npy"))
+    assert len(vectors[0]) > 2 * BATCH_SIZE
+    assert np.array_equal(vectors[0], vectors[1])
