@@ -217,7 +217,7 @@ class Bot:
     def _speaks_of_places(self, question: Question, coverage: Answer) -> bool:
         """The passages cited name a place the question asks about, or it asks about none, or the quote is
         sure enough to stand on its own ("the capital" for Barnet)."""
-        if not question.places or coverage.confidence >= QUOTE_AT:
+        if not question.places or coverage.confidence >= STRONG_QUOTE:
             return True
         cited = f" {normalise_name(_cited_text(coverage))} "
         return any(f" {alias} " in cited for place in question.places for alias in self.gazetteer.aliases_of(place))
