@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Annotated, Any
 
+import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -29,6 +30,16 @@ from index.generation import IndexOutOfDate
 
 log = logging.getLogger("hustings.api")
 WEB = resources.files("api") / "web"
+
+
+def server_config(
+    settings: Settings, host: str | None = None, port: int | None = None, log_level: str = "info"
+) -> uvicorn.Config:
+    """How `hustings serve` runs the app: X-Forwarded-For names the client only when a trusted proxy sent it."""
+    return uvicorn.Config(
+        create_app(settings), host=host or settings.host, port=settings.port if port is None else port,
+        log_level=log_level, proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -305,12 +305,12 @@ def serve_command(
     """Serve the web chat page, POST /chat, the Slack endpoints and /docs."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import server_config
 
     settings = _settings(data_dir)
     # One line per answer (logger hustings.answer) beside uvicorn's access log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.Server(server_config(settings, host, port)).run()
 
 
 def _guard(action: Callable[[], T]) -> T:

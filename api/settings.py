@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     port: int = 8000
     api_key: SecretStr | None = None  # when set, /chat and /search need it (X-API-Key or Authorization: Bearer)
     rate_limit_per_minute: int = 120  # requests per client per minute; 0 turns the limit off
+    # Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or networks, "*" for any):
+    # behind one, every request comes from the proxy, and the rate limit would be one bucket for everybody.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
     session_ttl_hours: float = 24.0  # a conversation idle this long starts afresh
     # The Slack app (POST /slack/events, /slack/commands); without the secret and token those routes answer 503.
     slack_signing_secret: SecretStr | None = None  # Basic Information > App Credentials > Signing Secret

@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
 
-from api.app import create_app
+from api.app import server_config
 from api.settings import Settings
 from tests.conftest import MODEL_CACHE
 
@@ -20,11 +21,10 @@ def sample_settings(data_dir: Path, **changes: object) -> Settings:
     return Settings(data_dir=data_dir, model_cache=MODEL_CACHE, **{"rate_limit_per_minute": 0, **changes})
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_dir: Path) -> Iterator[str]:
-    """`create_app()` served by uvicorn on a free loopback port, for the length of the test session."""
-    config = uvicorn.Config(create_app(sample_settings(sample_dir)), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The app as `hustings serve` runs it (`server_config`), on a free loopback port; yields its base URL."""
+    server = uvicorn.Server(server_config(settings, "127.0.0.1", 0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 120
@@ -33,6 +33,15 @@ def live_server(sample_dir: Path) -> Iterator[str]:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_dir: Path) -> Iterator[str]:
+    """The app served on loopback for the length of the test session."""
+    with serving(sample_settings(sample_dir)) as url:
+        yield url

@@ -1,11 +1,15 @@
-"""The app over real HTTP on loopback (uvicorn): many conversations at once, none lost or mixed up."""
+"""The app over real HTTP on loopback (uvicorn): many conversations at once, none lost or mixed up; clients
+told apart behind a reverse proxy."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.api.conftest import sample_settings, serving
 
 pytestmark = pytest.mark.model
 
@@ -47,3 +51,23 @@ def test_health_and_page_are_served_over_http(live_server: str) -> None:
     page = httpx.get(live_server + "/", timeout=30)
     assert page.status_code == 200 and "<title>hustings" in page.text
     assert httpx.get(f"{live_server}/static/app.js", timeout=30).status_code == 200
+
+
+def statuses(base: str, forwarded_for: str, count: int) -> list[int]:
+    """Ask `count` questions as if a proxy had forwarded them for `forwarded_for`; their status codes."""
+    with httpx.Client(base_url=base, timeout=120, headers={"X-Forwarded-For": forwarded_for}) as client:
+        return [client.post("/chat", json={"message": "Who won Hartlepool in 2019?"}).status_code
+                for _ in range(count)]
+
+
+def test_clients_behind_a_trusted_proxy_each_get_their_own_rate_limit(sample_dir: Path) -> None:
+    with serving(sample_settings(sample_dir, rate_limit_per_minute=2)) as base:  # loopback: trusted by default
+        assert statuses(base, "203.0.113.7", 3) == [200, 200, 429]
+        assert statuses(base, "198.51.100.4", 2) == [200, 200]
+
+
+def test_x_forwarded_for_from_an_untrusted_address_is_ignored(sample_dir: Path) -> None:
+    settings = sample_settings(sample_dir, rate_limit_per_minute=2, forwarded_allow_ips="192.0.2.1")
+    with serving(settings) as base:
+        assert statuses(base, "203.0.113.7", 2) == [200, 200]
+        assert statuses(base, "198.51.100.4", 1) == [429]  # both were counted as 127.0.0.1
