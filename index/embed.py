@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -39,38 +40,27 @@ class Embedder:
 
     The default backend is ONNX Runtime with int8 weights quantised for this CPU: about 1.7x the
     passages per second of torch here, with cosine 0.99 to torch's vectors. The quantised model is
-    exported once into `cache_dir` and reused.
+    exported once into `cache_dir` (with sentence-transformers) and from then on run directly: tokenizer,
+    ONNX Runtime, mean pooling in numpy, as sentence-transformers' pipeline for this model does. Serving
+    never imports torch or transformers (3.6 s and ~300 MiB less at start-up).
     """
 
-    def __init__(self, model: object, backend: str) -> None:
-        self.model = model
-        self.backend = backend
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], tokenizer: Tokenizer, backend: str) -> None:
+        self._encode = encode
         # A private copy of the fast tokenizer, without truncation, for counting: 8x cheaper per call
         # than going through transformers, and chunking counts every sentence.
-        self._counter = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())  # type: ignore[attr-defined]
+        self._counter = Tokenizer.from_str(tokenizer.to_str())
         self._counter.no_truncation()
         self._counter.no_padding()
+        self.backend = backend
         self.name = MODEL_NAME
         self.dimension = DIMENSION
-        self._session: Any = None
-        if backend.startswith("onnx"):
-            # One question at a time skips sentence-transformers' batching, torch tensors and pooling module:
-            # tokenizer -> ONNX Runtime -> mean pooling in numpy, 1.8 -> 1.1 ms a query here (cosine 1.0).
-            self._session = model[0].auto_model.model  # type: ignore[index]
-            self._query_tokenizer = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())  # type: ignore[attr-defined]
-            self._query_tokenizer.enable_truncation(model.max_seq_length)  # type: ignore[attr-defined]
-            self._query_tokenizer.no_padding()
-            self._inputs = {i.name for i in self._session.get_inputs()}
 
     @classmethod
     def load(cls, cache_dir: Path, backend: str = "onnx") -> Embedder:
         """Load the model; `backend` is "onnx" (int8, exported on first use) or "torch"."""
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import torch
-        from sentence_transformers import SentenceTransformer
-
         if backend == "torch":
-            return cls(SentenceTransformer(str(_package_model_path()), device="cpu"), "torch")
+            return cls._load_torch()
         if backend != "onnx":
             raise ValueError(f"backend must be 'onnx' or 'torch', got {backend!r}")
         config = _quantization_config()
@@ -78,40 +68,59 @@ class Embedder:
         onnx_file = f"onnx/model_qint8_{config}.onnx" if config != "avx2" else "onnx/model_quint8_avx2.onnx"
         if not (model_dir / onnx_file).exists():
             _export_quantized(model_dir, config)
-        model = SentenceTransformer(
-            str(model_dir), backend="onnx", device="cpu", model_kwargs={"file_name": onnx_file}
-        )
-        # With ONNX Runtime doing the heavy work, torch only pools token vectors; its spinning worker
-        # threads would fight ONNX Runtime's for the same cores (a 2x tail latency here).
-        torch.set_num_threads(1)
-        return cls(model, f"onnx-int8-{config}")
+        model = _OnnxModel(model_dir, onnx_file)
+        return cls(model.encode, model.tokenizer, f"onnx-int8-{config}")
+
+    @classmethod
+    def _load_torch(cls) -> Embedder:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(str(_package_model_path()), device="cpu")
+
+        def encode(texts: list[str]) -> np.ndarray:
+            return np.asarray(model.encode(texts, batch_size=len(texts), normalize_embeddings=True,
+                                           show_progress_bar=False))
+
+        return cls(encode, model.tokenizer.backend_tokenizer, "torch")
 
     def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text (length-sorted batches inside the model)."""
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        if len(texts) == 1 and self._session is not None:
-            return self._embed_one(texts[0])
-        vectors = self.model.encode(  # type: ignore[attr-defined]
-            list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
-
-    def _embed_one(self, text: str) -> np.ndarray:
-        """One text straight through ONNX Runtime, mean-pooled and normalised as sentence-transformers does."""
-        encoding = self._query_tokenizer.encode(text)
-        ids = np.asarray([encoding.ids], dtype=np.int64)
-        mask = np.asarray([encoding.attention_mask], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        session = self._session
-        assert session is not None  # only called for the ONNX backend
-        tokens = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
-        pooled = (tokens * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return np.ascontiguousarray(pooled / np.linalg.norm(pooled, axis=1, keepdims=True), dtype=np.float32)
+        """Unit-length float32 vectors, one row per text (batched by length, so little is padding)."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda n: len(texts[n]))  # stable: the same batches every run
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            vectors[rows] = self._encode([texts[n] for n in rows])
+        return vectors
 
     def count_tokens(self, text: str) -> int:
         """Wordpiece tokens the model sees for `text`, special tokens excluded."""
         return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+
+class _OnnxModel:
+    """all-MiniLM-L6-v2 as an exported ONNX graph: tokenizer, ONNX Runtime, mean pooling, unit length."""
+
+    def __init__(self, model_dir: Path, onnx_file: str) -> None:
+        import onnxruntime
+
+        self.session = onnxruntime.InferenceSession(str(model_dir / onnx_file), providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        settings = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(settings["max_seq_length"])
+        pad = self.tokenizer.token_to_id("[PAD]")
+        self.tokenizer.enable_padding(pad_id=pad if pad is not None else 0)  # to the longest of each batch
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One batch of texts as unit-length vectors."""
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        tokens = self.session.run(None, {k: v for k, v in feeds.items() if k in self.inputs})[0]
+        pooled = (tokens * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
 def _package_model_path() -> Path:
@@ -137,6 +146,7 @@ def _quantization_config() -> str:
 
 def _export_quantized(model_dir: Path, config: str) -> None:
     """Export the packaged model to int8 ONNX in a scratch folder, then move it into place whole."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
 
     log.info("exporting %s to int8 ONNX (%s) in %s, once", MODEL_NAME, config, model_dir)
