@@ -1,0 +1,31 @@
+"""The embedder: the int8 ONNX model run directly, and the torch backend it must agree with."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.embed import Embedder
+from tests.conftest import MODEL_CACHE
+
+SENTENCES = [
+    "Labour held Hull with a narrower majority after the Liberal Democrats took seven seats.",
+    "The bins are a problem, said Dorothy Stewart, 88, from Grimsby.",
+    "Turnout",
+    "Why did the Conservatives lose control of Wandsworth in 2022?",
+]
+
+
+def test_vectors_are_unit_length_and_batching_keeps_each_text_in_its_row(real_embedder: Embedder) -> None:
+    together = real_embedder.embed(SENTENCES, batch_size=2)
+    assert together.shape == (len(SENTENCES), 384) and together.dtype == np.float32
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    alone = np.vstack([real_embedder.embed([s]) for s in SENTENCES])
+    assert np.all((together * alone).sum(axis=1) > 0.97)  # int8 activations are scaled per batch: close, not equal
+    assert real_embedder.embed([]).shape == (0, 384)
+
+
+def test_the_torch_backend_agrees_with_the_onnx_one(real_embedder: Embedder) -> None:
+    torch_embedder = Embedder.load(MODEL_CACHE, backend="torch")
+    cosines = (torch_embedder.embed(SENTENCES) * real_embedder.embed(SENTENCES)).sum(axis=1)
+    assert np.all(cosines > 0.97)
+    assert [torch_embedder.count_tokens(s) for s in SENTENCES] == [real_embedder.count_tokens(s) for s in SENTENCES]
