@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from bot.answer import Answer
@@ -10,6 +12,8 @@ from bot.councils import COUNCIL, control_changes, councils_controlled, held_ran
 from bot.gazetteer import Election, Gazetteer, Place
 from bot.phrasing import SURE, Context, Handler, elections_of_kind, everyday
 from bot.understand import Question
+
+WHO = re.compile(r"\s*who\b", re.I)
 
 
 def answer_with_sql(question: Question, connection: duckdb.DuckDBPyConnection, gazetteer: Gazetteer) -> Answer | None:
@@ -20,6 +24,8 @@ def answer_with_sql(question: Question, connection: duckdb.DuckDBPyConnection, g
     kind = question.kind or _kind_of_measure(question)
     if question.measure is None and not (question.places and question.years):
         return None
+    if question.measure is None and WHO.match(question.text) and all(p.kind == "council" for p in question.places):
+        return None  # "Who is the Labour leader in Hull…?": the results name no council's people
     if question.unknown_place and not question.places:
         return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "
                       "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6)

@@ -39,6 +39,12 @@ def test_a_question_naming_an_article_by_its_title_is_answered_from_that_article
     assert {c.article_id for c in answer.citations} == {"000_e0cb5800c4680bae"}
 
 
+def test_a_person_on_a_council_is_looked_for_in_the_coverage_not_the_results(coverage_bot: Bot) -> None:
+    answer = coverage_bot.answer(
+        "Who is the Labour leader in Hull left with a narrower majority after the Lib Dem advance in 2018?")
+    assert answer.route == "passages" and "Stephen Brady" in answer.text
+
+
 def test_a_figure_and_its_explanation_get_both_sources(coverage_bot: Bot) -> None:
     answer = coverage_bot.answer("How many seats did Labour win in Hull in 2018, and why did the Lib Dems gain?")
     assert answer.route == "hybrid"
