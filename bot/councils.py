@@ -39,14 +39,22 @@ def _seats_won(context: Context, place: Place, election: Election, party: str | 
     )
     if asks_for_gains(context.question):
         held = context.run("seats_held", election=election.id, council=place.code, party=party)
+        said = None
         if held.rows and held.rows[0]["net_change"] is not None:
             row = held.rows[0]
-            text += (f" Afterwards {everyday(row['party'])} held {row['seats_held']} of the {row['total_seats']} "
-                     f"seats on the council, a net change of {row['net_change']:+d} on its composition after the "
-                     f"previous election{source(row)}.")
-            result = QueryResult(result.sql + "\n;\n" + held.sql, result.rows + held.rows)
-        text += " " + GAINS_NOT_COUNTED
+            said = (f"Afterwards {everyday(row['party'])} held {row['seats_held']} of the {row['total_seats']} seats "
+                    f"on the council, a net change of {row['net_change']:+d} on its composition after the previous "
+                    f"election{source(row)}.")
+        return _with_gains(context, text, result, held, said)
     return answer_from(context, text, result)
+
+
+def _with_gains(context: Context, text: str, result: QueryResult, change: QueryResult, said: str | None) -> Answer:
+    """A seats-won answer to "how many seats did they gain": the net change where the results have it (`said`,
+    from `change`), then what the results do not count."""
+    if said is not None:
+        text, result = f"{text} {said}", result.then(change)
+    return answer_from(context, f"{text} {GAINS_NOT_COUNTED}", result)
 
 
 def _council_result(context: Context, place: Place, election: Election, party: str | None) -> Answer | None:
@@ -64,7 +72,7 @@ def _council_result(context: Context, place: Place, election: Election, party: s
     control = context.run("control", election=election.id, council=place.code)
     if control.rows:
         text += " " + _control_sentence(place, election, control.rows[0])
-        result = QueryResult(result.sql + "\n;\n" + control.sql, result.rows + control.rows)
+        result = result.then(control)
     return answer_from(context, text, result)
 
 
@@ -175,13 +183,13 @@ def local_total(context: Context, election: Election, party: str) -> Answer | No
     )
     if asks_for_gains(context.question):
         change = context.run("local_net_change", election=election.id, party=party)
+        said = None
         if change.rows:
             row = change.rows[0]
-            text += (f" On the {row['councils']} councils whose composition before and after is in my results, "
-                     f"{everyday(row['party'])} held {row['seats_held']:,} seats afterwards, a net change of "
-                     f"{row['net_change']:+,d} on the composition after the previous election{source(row)}.")
-            result = QueryResult(result.sql + "\n;\n" + change.sql, result.rows + change.rows)
-        text += " " + GAINS_NOT_COUNTED
+            said = (f"On the {row['councils']} councils whose composition before and after is in my results, "
+                    f"{everyday(row['party'])} held {row['seats_held']:,} seats afterwards, a net change of "
+                    f"{row['net_change']:+,d} on the composition after the previous election{source(row)}.")
+        return _with_gains(context, text, result, change, said)
     return answer_from(context, text, result)
 
 

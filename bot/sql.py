@@ -163,6 +163,10 @@ class QueryResult:
     sql: str
     rows: list[dict[str, Any]]
 
+    def then(self, other: QueryResult) -> QueryResult:
+        """Both queries, as one answer shows them: the SQL one after the other, the rows together."""
+        return QueryResult(f"{self.sql}\n;\n{other.sql}", self.rows + other.rows)
+
 
 def run_template(connection: duckdb.DuckDBPyConnection, name: str, **params: Any) -> QueryResult:
     """Run a named template with bound parameters; returns the displayable SQL and the rows."""
