@@ -41,6 +41,10 @@ EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexpl
 ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
                          r"claim\w*|(?-i:view)|critic\w*|argue\w*|analysis|think|thought|believe\w*|"
                          r"hop(e|ed|ing))\b", re.I)
+# "By 9am on the morning after…", "so far", "overnight": a figure as reported during the count, which only the
+# coverage has; the results hold the final count.
+DURING_THE_COUNT = re.compile(r"\bby \d{1,2}(:\d\d)? ?(am|pm)\b|\bso far\b|\bovernight\b|\bat the time of writing\b"
+                              r"|\bas (the )?(counting|count|results) (went on|continued|came in)\b", re.I)
 A_WRITING = (r"(the|an?|this|that) ([\w'’-]+ ){0,4}"
              r"(article|piece|column|analysis|coverage|report|blog|editorial|commentary)")
 # "What does the Grimsby piece say…?": asked of the articles themselves, so their best match is worth quoting.
@@ -163,7 +167,8 @@ class Bot:
         chances = decision.probabilities
         route = decision.route
         why = bool(WHY.match(question.text))
-        cued = bool(EXPLAIN_TOO.search(question.text) or ATTRIBUTION.search(question.text))
+        cued = bool(EXPLAIN_TOO.search(question.text) or ATTRIBUTION.search(question.text)
+                    or DURING_THE_COUNT.search(question.text))
         explained = why or cued or _names_outside_results(question)
         if route != "sql" and not explained and question.measure is not None:
             # A figure asked for plainly ("What was Labour's seat tally in Wigan?"): the results answer it.

@@ -19,7 +19,7 @@ DEFAULTED = 0.85  # no year given: the latest election with results was assumed,
 # "How many seats did the Lib Dems gain?", "seats the Tories lost": news counts gains against the last time
 # those seats were fought, a figure none of the results files holds (their net change is composition
 # against composition: defections, by-elections and new boundaries included).
-GAINS = re.compile(r"\bseats? (did|have|has|had|will|would) (\w+ ){1,4}(gain|lose|lost)\b"
+GAINS = re.compile(r"\bseats? (did|have|has|had|will|would) (\w+ ){1,4}(gain(ed)?|lose|lost)\b"
                    r"|\b(gain(ed|s)?|los[et]|losing)\s+(\w+ ){0,3}seats?\b|\bseats? (\w+ ){0,2}(gained|lost)\b", re.I)
 GAINS_NOT_COUNTED = ("My results count seats won and seats held, not seats gained or lost against the last time "
                      "those seats were fought.")

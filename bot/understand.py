@@ -258,7 +258,8 @@ def _measure(norm: str, kind: str | None, names_party: bool) -> Measure | None:
         (r"\bhow (many|big)\b.*\b(seats|councillors)\b.*"
          r"\b(are there|are on|is on|on .*council|in total|council have)\b"
          r"|\b(size of|how big is)\b", "council_size"),
-        (r"\b(seats held|hold|holds|held|have on|has on|sit on|sits on|have|had|councillors (does|did|were|are)"
+        (r"\b(seats held|hold|holds|held|have on|has on|sit on|sits on|councillors (does|did|were|are)"
+         r"|(have|had)\b(?!.*\b(won|gained|lost|taken)\b)"
          r"|make ?up|composition)\b", "seats_held"),
         (r"\b(who won|who is the mp|which party won|winner|won the seat|who took|elected mp|win the seat)\b"
          r"(?!.*\bseats\b)", "winner"),

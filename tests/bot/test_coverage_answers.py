@@ -45,6 +45,13 @@ def test_a_person_on_a_council_is_looked_for_in_the_coverage_not_the_results(cov
     assert answer.route == "passages" and "Stephen Brady" in answer.text
 
 
+def test_a_figure_as_reported_during_the_count_brings_in_the_coverage(coverage_bot: Bot) -> None:
+    answer = coverage_bot.answer(
+        "By 9am on the morning after the 2022 local elections, how many seats had the Lib Dems gained?")
+    assert answer.route == "hybrid" and "gaining 59" in answer.text  # the live count, quoted
+    assert "won 785 of the 5,634 seats" in answer.text and "not seats gained or lost" in answer.text  # the final
+
+
 def test_a_figure_and_its_explanation_get_both_sources(coverage_bot: Bot) -> None:
     answer = coverage_bot.answer("How many seats did Labour win in Hull in 2018, and why did the Lib Dems gain?")
     assert answer.route == "hybrid"

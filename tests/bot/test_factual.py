@@ -33,6 +33,13 @@ def test_seats_lost_nationally_sum_the_composition_changes(bot: Bot) -> None:
     assert answer.sql is not None and "sum(c.net_change)" in answer.sql
 
 
+def test_seats_a_party_has_won_are_seats_won_not_seats_held(bot: Bot) -> None:
+    assert "Labour won 41 of the 63 seats contested in Barnet" in bot.answer(
+        "How many seats have Labour won in Barnet in 2022?").text
+    assert "Labour held 41 of the 63 seats on Barnet council" in bot.answer(
+        "How many seats do Labour have on Barnet council after 2022?").text
+
+
 def test_misspelt_place_and_party_are_forgiven(bot: Bot) -> None:
     answer = bot.answer("how many seats did labor win in barnett in 2022")
     assert "Labour won 41 of the 63 seats contested in Barnet" in answer.text
