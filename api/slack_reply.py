@@ -3,7 +3,8 @@
 Slack wants its acknowledgement within 3 seconds, so the routes only record and queue a question. One
 thread answers questions in the order they came (the chat service answers one at a time anyway, and a
 thread's follow-up must not overtake the question it follows); a few others post the replies, so a slow
-or failing Slack delays no one else's answer.
+or failing Slack delays no one else's answer. A conversation's replies are posted in the order they were
+answered: each waits for the post before it in the same conversation.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -63,6 +64,9 @@ class SlackResponder:
         self.delays = tuple(delays)
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slack-answer")
         self._posting = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slack-post")
+        # Each conversation's latest post, which its next one waits for; touched by the answering thread only.
+        # (No deadlock: the pool is first in, first out, so a post starts before any that waits for it.)
+        self._last_post: dict[str, Future[None]] = {}
 
     def submit(self, question: Question) -> None:
         """Queue a question; returns at once."""
@@ -87,10 +91,15 @@ class SlackResponder:
         except Exception:
             log.exception("slack event %s: answering failed", question.event_id)
             text, blocks = render_notice("Something went wrong answering that. Please try again later.")
-        self._posting.submit(self._deliver, question, text, blocks)
+        before = self._last_post.get(question.session_id)
+        self._last_post = {session: post for session, post in self._last_post.items() if not post.done()}
+        self._last_post[question.session_id] = self._posting.submit(self._deliver, question, text, blocks, before)
 
-    def _deliver(self, question: Question, text: str, blocks: list[Block]) -> None:
-        """Post the reply, retrying with backoff; record it as answered or, after the last try, failed."""
+    def _deliver(self, question: Question, text: str, blocks: list[Block], before: Future[None] | None) -> None:
+        """Post the reply once the conversation's previous reply is out, retrying with backoff; record it as
+        answered or, after the last try, failed."""
+        if before is not None:
+            wait([before])  # however that one ended, this one goes after it
         post = self._post_to_url if question.response_url else self._post_to_thread
         attempts, error = deliver(lambda: post(question, text, blocks), self.delays)
         if error is None:

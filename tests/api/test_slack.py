@@ -237,6 +237,23 @@ def test_direct_messages_are_answered_and_followed_up_in_the_dm(client: TestClie
     assert "Labour won 31" in texts(posts[0]) and "Liberal Democrats won 24" in texts(posts[1])
 
 
+def test_a_conversations_replies_keep_their_order_when_one_post_is_retried(
+    client: TestClient, slack: FakeSlack
+) -> None:
+    responder = client.app.state.slack.responder  # type: ignore[attr-defined]
+    responder.delays = (0.5, 0.5, 0.5)  # the first reply waits long enough for the second to overtake it
+    slack.fail("/api/chat.postMessage", (500, {}, b"busy"))
+    dm = f"D{next(SEQUENCE)}"
+    try:
+        send(client, event("How many seats did Labour win in Hull in 2018?", new_ts(), kind="message", channel=dm))
+        send(client, event("And the Lib Dems?", new_ts(), kind="message", channel=dm))
+        refused, *posted = slack.wait_for(lambda p: p.body.get("channel") == dm, n=3)
+    finally:
+        responder.delays = FAST
+    assert "Labour won 31" in texts(refused)  # its first try, answered 500
+    assert ["Labour won 31" in texts(posted[0]), "Liberal Democrats won 24" in texts(posted[1])] == [True, True]
+
+
 def test_a_retry_is_not_answered_twice_even_after_a_restart(
     client: TestClient, slack: FakeSlack, data_dir: Path
 ) -> None:
