@@ -84,7 +84,7 @@ class Bot:
             index = PassageIndex.open(data_dir, embedder)
             store = index.store
         gazetteer = Gazetteer.load(store)
-        router = train_router(load_labelled_questions(), partial(understand, gazetteer=gazetteer), embedder)
+        router = train_router(load_labelled_questions(), partial(understand, gazetteer=gazetteer), embedder, data_dir)
         return cls(store, gazetteer, index, router)
 
     def close(self) -> None:
