@@ -41,9 +41,9 @@ EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexpl
 ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
                          r"claim\w*|(?-i:view)|critic\w*|argue\w*|analysis|think|thought|believe\w*|"
                          r"hop(e|ed|ing))\b", re.I)
-# "By 9am on the morning after…", "so far", "overnight": a figure as reported during the count, which only the
-# coverage has; the results hold the final count.
-DURING_THE_COUNT = re.compile(r"\bby \d{1,2}(:\d\d)? ?(am|pm)\b|\bso far\b|\bovernight\b|\bat the time of writing\b"
+# "By 9am on the morning after…", "overnight": a figure as reported during the count, which only the coverage
+# has; the results hold the final count. ("So far" is not one: people say it of the final count too.)
+DURING_THE_COUNT = re.compile(r"\bby \d{1,2}(:\d\d)? ?(am|pm)\b|\bovernight\b|\bat the time of writing\b"
                               r"|\bas (the )?(counting|count|results) (went on|continued|came in)\b", re.I)
 A_WRITING = (r"(the|an?|this|that) ([\w'’-]+ ){0,4}"
              r"(article|piece|column|analysis|coverage|report|blog|editorial|commentary)")
@@ -220,9 +220,8 @@ class Bot:
         return factual
 
     def _speaks_of_places(self, question: Question, coverage: Answer) -> bool:
-        """The passages cited name a place the question asks about, or it asks about none, or the quote is
-        sure enough to stand on its own ("the capital" for Barnet)."""
-        if not question.places or coverage.confidence >= STRONG_QUOTE:
+        """The passages cited name a place the question asks about (by any of its names), or it asks about none."""
+        if not question.places:
             return True
         cited = f" {normalise_name(_cited_text(coverage))} "
         return any(f" {alias} " in cited for place in question.places for alias in self.gazetteer.aliases_of(place))

@@ -11,6 +11,7 @@ from bot.phrasing import (
     Context,
     Handler,
     answer_from,
+    asks_for_gains,
     capitalised,
     day,
     everyday,
@@ -84,6 +85,17 @@ def national_seats(context: Context, election: Election, party: str) -> Answer |
         f"{everyday(row['party'])} won {row['seats']} of the {row['total_seats']} seats at the general election of "
         f"{day(election)}, with {row['votes']:,} votes{source(row)}."
     )
+    earlier = [e for e in context.gazetteer.elections_of("general") if e.day < election.day]
+    if asks_for_gains(context.question) and earlier:
+        # Between general elections the seats are the same seats, so the difference is the seats gained or lost.
+        before = context.run("national_seats", election=earlier[-1].id, party=party)
+        if before.rows:
+            won = before.rows[0]["seats"]
+            text += (f" That is a net change of {row['seats'] - won:+d} on the {won} seats {everyday(row['party'])} "
+                     f"won at the general election of {day(earlier[-1])}{source(before.rows[0])}.")
+            result = result.then(before)
+    elif asks_for_gains(context.question):
+        text += " My results hold no earlier general election to count gains or losses against."
     return answer_from(context, text, result)
 
 

@@ -135,7 +135,8 @@ def _largest_party(context: Context, place: Place, election: Election, party: st
         )
     else:
         text = (
-            f"After the election of {day(election)}, {everyday(first['party'])} was the largest party on {place.name} "
+            # "the largest party … was the Liberal Democrats": the verb agrees with "party", whatever the name
+            f"After the election of {day(election)}, the largest party on {place.name} was {everyday(first['party'])}, "
             f"with {first['seats_held']} of the {first['total_seats']} seats"
         )
     if first["control"] == "NOC":

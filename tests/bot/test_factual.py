@@ -26,6 +26,14 @@ def test_seats_gained_are_answered_with_what_the_results_count_and_that_is_said(
     assert "net change" not in earlier and "not seats gained or lost" in earlier  # 2018 has no composition change
 
 
+def test_seats_lost_at_a_general_election_are_counted_against_the_one_before(bot: Bot) -> None:
+    text = bot.answer("How many seats did Labour lose in 2019?").text
+    assert text.startswith("Labour won 202 of the 650 seats at the general election of 12 December 2019")
+    assert "a net change of -60 on the 262 seats Labour won at the general election of 8 June 2017" in text
+    first = bot.answer("How many seats did Labour lose at the 2017 general election?").text
+    assert first.endswith("My results hold no earlier general election to count gains or losses against.")
+
+
 def test_seats_lost_nationally_sum_the_composition_changes(bot: Bot) -> None:
     answer = bot.answer("How many seats did the Tories lose in 2022?")
     assert "On the 142 councils whose composition before and after is in my results" in answer.text
