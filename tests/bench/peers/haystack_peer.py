@@ -8,12 +8,10 @@ about 128 of the model's tokens in this news text, like hustings' chunks (the in
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
 from typing import Any
 
-from tests.bench.peers.protocol import open_channel, serve
+from tests.bench.peers.protocol import serve, start_peer
 
 CHUNK_WORDS = 96
 OVERLAP_WORDS = 24
@@ -21,11 +19,7 @@ OVERLAP_WORDS = 24
 
 def main() -> None:
     """Load the framework and the model, then answer requests."""
-    channel = open_channel()
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--model", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    channel, model = start_peer()
     from haystack import Document
     from haystack.components.preprocessors import DocumentSplitter
     from haystack.components.retrievers.in_memory import InMemoryBM25Retriever, InMemoryEmbeddingRetriever
@@ -37,14 +31,14 @@ def main() -> None:
     )
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(args.model)
+    tokenizer = AutoTokenizer.from_pretrained(model)
     cpu = ComponentDevice.from_str("cpu")
     # The model is trained for cosine similarity: unit vectors make the store's dot product a cosine.
     document_embedder = SentenceTransformersDocumentEmbedder(
-        model=args.model, device=cpu, normalize_embeddings=True, progress_bar=False
+        model=model, device=cpu, normalize_embeddings=True, progress_bar=False
     )
     text_embedder = SentenceTransformersTextEmbedder(
-        model=args.model, device=cpu, normalize_embeddings=True, progress_bar=False
+        model=model, device=cpu, normalize_embeddings=True, progress_bar=False
     )
     document_embedder.warm_up()
     text_embedder.warm_up()

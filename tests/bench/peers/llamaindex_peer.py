@@ -7,12 +7,10 @@ are kept except what the comparison needs: the local model on the CPU, and chunk
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
 from typing import Any
 
-from tests.bench.peers.protocol import open_channel, serve
+from tests.bench.peers.protocol import serve, start_peer
 
 CHUNK_TOKENS = 128  # as hustings: all-MiniLM-L6-v2 was trained on 128-token inputs
 OVERLAP_TOKENS = 32
@@ -20,24 +18,20 @@ OVERLAP_TOKENS = 32
 
 def main() -> None:
     """Load the framework and the model, then answer requests."""
-    channel = open_channel()
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--model", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    channel, model = start_peer()
     from llama_index.core import Document, Settings, VectorStoreIndex
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(args.model)
+    tokenizer = AutoTokenizer.from_pretrained(model)
 
     def count(text: str) -> list[int]:
         return list(tokenizer.encode(text, add_special_tokens=False))
 
     Settings.llm = None  # retrieval only: no LLM is wanted (and none could be downloaded)
     Settings.tokenizer = count  # its default tokenizer (tiktoken) would be downloaded and counts other tokens
-    embed_model = HuggingFaceEmbedding(model_name=args.model, device="cpu")
+    embed_model = HuggingFaceEmbedding(model_name=model, device="cpu")
     splitter = SentenceSplitter(chunk_size=CHUNK_TOKENS, chunk_overlap=OVERLAP_TOKENS, tokenizer=count)
     state: dict[str, Any] = {}
 

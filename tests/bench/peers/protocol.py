@@ -7,6 +7,7 @@ Standard library only: this module runs inside the peers' own virtualenvs.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -15,6 +16,16 @@ from collections.abc import Callable
 from typing import IO, Any
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def start_peer() -> tuple[IO[str], str]:
+    """The reply channel and the local model's path: what every peer does first, before importing its framework."""
+    channel = open_channel()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", required=True)
+    model: str = parser.parse_args().model
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; the frameworks must not look online
+    return channel, model
 
 
 def open_channel() -> IO[str]:
