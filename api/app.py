@@ -7,29 +7,36 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated
 
 import uvicorn
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.chat import BotUnavailable, ChatService
 from api.chat import router as chat_router
-from api.guard import RateLimiter, TooManyRequests, Unauthorised, guard
+from api.guard import Gate
+from api.problems import documented, problem_response
 from api.schemas import SearchHitOut, SearchResponse
 from api.settings import Settings
 from api.slack import slack_router
-from bot.ask import BadQuestion, Bot
+from bot.ask import Bot
 from bot.sessions import BadSessionId, SessionStore
+from bot.text import BadQuestion
 from corpus.store import StoreError
 from index.embed import Embedder
 from index.generation import IndexOutOfDate
 
 log = logging.getLogger("hustings.api")
 WEB = resources.files("api") / "web"
+# The page and its files load nothing from elsewhere, run no inline script and may not be framed.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+UNFRAMED = {b"content-security-policy": PAGE_POLICY.encode(), b"x-frame-options": b"DENY"}
 
 
 def server_config(
@@ -63,11 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="hustings", summary="Answers about elections from coverage and official results.",
                   lifespan=lifespan)
-    app.state.api_key = settings.api_key.get_secret_value() if settings.api_key else None
-    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    # Added innermost first: RequestId runs first, so every refusal of the Gate carries the request id.
+    app.add_middleware(Gate, api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+                       per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     _add_error_handlers(app)
-    app.include_router(chat_router, dependencies=[Depends(guard)])
+    app.include_router(chat_router)
     app.include_router(slack_router(settings))  # signed by Slack, not behind the API key
     app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
 
@@ -78,14 +87,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The web chat page."""
         return page_html
 
-    @app.get("/health")
+    @app.get("/health", responses=documented(503))
     def health(request: Request) -> dict[str, object]:
         """Whether the bot can answer, and what its store holds."""
         bot = _bot(request)
         return {"status": "ok", **bot.store.coverage_counts(),
                 "elections": [e.id for e in bot.gazetteer.elections]}
 
-    @app.get("/search", response_model=SearchResponse, dependencies=[Depends(guard)])
+    @app.get("/search", response_model=SearchResponse, responses=documented(401, 413, 422, 429, 500, 503))
     def search(
         request: Request,
         q: Annotated[str, Query(min_length=1, max_length=2000, description="What to look for")],
@@ -129,12 +138,33 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
+class SecurityHeaders:
+    """`nosniff` on every response; the page's content security policy and no framing on all but /docs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Swagger UI and ReDoc load their scripts from a CDN, so the page's policy would blank them.
+        docs = scope["path"].startswith(("/docs", "/redoc"))
+        extra = {b"x-content-type-options": b"nosniff", **({} if docs else UNFRAMED)}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *extra.items()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     """The one place domain errors become HTTP status codes, each with a message saying what is wrong."""
 
-    def problem(status: int, detail: str, request: Request, **extra: Any) -> JSONResponse:
-        request_id = getattr(request.state, "request_id", None)
-        return JSONResponse({"detail": detail, "request_id": request_id, **extra}, status_code=status)
+    def problem(status: int, detail: str, request: Request, headers: dict[str, str] | None = None) -> JSONResponse:
+        return problem_response(status, detail, getattr(request.state, "request_id", None), headers)
 
     @app.exception_handler(BadQuestion)
     @app.exception_handler(BadSessionId)
@@ -150,17 +180,9 @@ def _add_error_handlers(app: FastAPI) -> None:
                          for e in errors)
         return problem(422, said, request)
 
-    @app.exception_handler(Unauthorised)
-    def unauthorised(request: Request, error: Unauthorised) -> JSONResponse:
-        response = problem(401, str(error), request)
-        response.headers["WWW-Authenticate"] = "Bearer"
-        return response
-
-    @app.exception_handler(TooManyRequests)
-    def too_many(request: Request, error: TooManyRequests) -> JSONResponse:
-        response = problem(429, str(error), request)
-        response.headers["Retry-After"] = str(max(1, round(error.retry_after)))
-        return response
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem(error.status_code, str(error.detail), request, dict(error.headers or {}))
 
     @app.exception_handler(BotUnavailable)
     def unavailable(request: Request, error: BotUnavailable) -> JSONResponse:

@@ -8,9 +8,10 @@ import threading
 
 from fastapi import APIRouter, Request
 
+from api.problems import documented
 from api.schemas import ChatRequest, ChatResponse
 from bot.ask import Bot
-from bot.sessions import SessionStore
+from bot.sessions import Channel, SessionStore
 
 log = logging.getLogger("hustings.answer")
 router = APIRouter()
@@ -31,7 +32,7 @@ class ChatService:
         # cores the embedder and FAISS already use the CPU one question needs.
         self._lock = threading.Lock()
 
-    def reply(self, message: str, session_id: str | None, request_id: str, channel: str = "http") -> ChatResponse:
+    def reply(self, message: str, session_id: str | None, request_id: str, channel: Channel = "http") -> ChatResponse:
         """Answer `message` in its conversation, remember the turn, and log one line about it.
 
         Raises:
@@ -41,9 +42,9 @@ class ChatService:
         if self.bot is None:
             raise BotUnavailable(self.problem or "the bot is not loaded")
         with self._lock:
-            conversation = self.sessions.load(session_id)
+            conversation = self.sessions.load(session_id, channel)
             answer = self.bot.answer(message, conversation)
-            self.sessions.save(conversation)
+            self.sessions.save(conversation, channel)
         log.info(json.dumps({
             "event": "answer", "request_id": request_id, "channel": channel, "session_id": conversation.session_id,
             "route": answer.route, "confidence": round(answer.confidence, 3),
@@ -54,12 +55,14 @@ class ChatService:
         return ChatResponse.from_answer(answer, conversation.session_id)
 
 
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, responses=documented(400, 401, 413, 422, 429, 500, 503))
 def chat(body: ChatRequest, request: Request) -> ChatResponse:
     """Answer a message about elections.
 
     Send `session_id: null` to start a conversation and the returned `session_id` with each follow-up
-    ("And the Lib Dems?", "What about 2018?", "Why?"). The answer says which route answered it
+    ("And the Lib Dems?", "What about 2018?", "Why?"). Only ids this server returned continue a
+    conversation: any other id (or one idle for longer than the sessions' time to live) starts a new one,
+    under the new `session_id` the answer carries. The answer says which route answered it
     (`sql`, `passages`, `hybrid` or `none`), with the SQL and rows behind a figure and numbered
     citations to the exact passages quoted.
     """

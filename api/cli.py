@@ -19,11 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from api.schemas import ChatResponse
 from api.settings import Settings
 from bot.answer import Answer
-from bot.ask import BadQuestion, Bot, ask_in_sessions
+from bot.ask import Bot, ask_in_sessions
 from bot.comparison import ComparisonError, compare_reports, load_report, render_comparison
 from bot.conversation import Conversation
 from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, route_chart, run_suite
 from bot.sessions import BadSessionId, SessionStore
+from bot.text import BadQuestion
 from corpus.results import import_results_files, results_status
 from corpus.store import Store, StoreError
 from index.build import IngestReport, ingest, remove
@@ -185,12 +186,12 @@ def ask_command(
     bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
     sessions = SessionStore.open(settings.data_dir, ttl_seconds=settings.session_ttl_hours * 3600)
     try:
-        conversation = sessions.load(session)
+        conversation = sessions.load(session, "cli")
         answer = bot.answer(question, conversation)
     except (BadQuestion, BadSessionId) as error:
         err.print(f"error: {error}", style="red", markup=False, highlight=False)
         raise typer.Exit(2) from error
-    sessions.save(conversation)
+    sessions.save(conversation, "cli")
     if as_json:
         print(ChatResponse.from_answer(answer, conversation.session_id).model_dump_json())
         return

@@ -8,7 +8,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.answer import Answer
+from bot.sessions import SESSION_ID
+from bot.text import MAX_QUESTION_CHARS, QUESTION_PATTERN
 from index.hybrid import SearchHit
+
+
+class Problem(BaseModel):
+    """What every error reply carries: what is wrong, and the request id to quote when reporting it."""
+
+    detail: str = Field(description="What is wrong, and how to put it right")
+    request_id: str | None = Field(description="The X-Request-ID of the request")
 
 
 class SearchHitOut(BaseModel):
@@ -45,10 +54,19 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    message: str = Field(description="The question, in plain words (up to 2,000 characters)",
-                         examples=["How many seats did Labour win in Hull in 2018?"])
-    session_id: str | None = Field(default=None, description="The conversation to continue; null starts one",
-                                   examples=[None])
+    # The limits are the domain's (bot/text.py, which gives the 422's message); the schema states them.
+    message: str = Field(
+        description="The question, in plain words: 1-2,000 characters of text, at least one of them not space; "
+        "no control characters but tab and newlines",
+        examples=["How many seats did Labour win in Hull in 2018?"],
+        json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": QUESTION_PATTERN},
+    )
+    session_id: str | None = Field(
+        default=None, examples=[None],
+        description="The conversation to continue: a session_id this server returned. null, or an id it did not "
+        "return (or one idle too long), starts a new conversation under a new id",
+        json_schema_extra={"pattern": f"^{SESSION_ID.pattern}$"},
+    )
 
 
 class CitationOut(BaseModel):

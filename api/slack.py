@@ -22,12 +22,15 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
+from api.problems import documented
 from api.settings import Settings
-from api.slack_log import SlackEventLog
-from api.slack_reply import EXAMPLE, TIMEOUT, Question, SlackResponder
+from api.slack_blocks import escape
+from api.slack_log import Question, SlackEventLog
+from api.slack_reply import EXAMPLE, TIMEOUT, SlackResponder
 
 MAX_AGE = 300  # seconds: Slack's own advice, so a captured request cannot be replayed later
 MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 NOT_CONFIGURED = ("the Slack app is not configured: set HUSTINGS_SLACK_SIGNING_SECRET and HUSTINGS_SLACK_BOT_TOKEN "
                   "(README, Slack)")
@@ -44,9 +47,13 @@ class SlackApp:
     def verify(self, body: bytes, headers: Mapping[str, str]) -> None:
         """Refuse (401) a request not signed with our secret, or signed more than five minutes ago."""
         stamp = headers.get("x-slack-request-timestamp", "")
-        if not stamp.isdigit() or abs(time.time() - int(stamp)) > MAX_AGE:
+        if not (stamp.isascii() and stamp.isdigit()) or abs(time.time() - int(stamp)) > MAX_AGE:
             raise HTTPException(401, "X-Slack-Request-Timestamp is missing or more than 5 minutes old")
-        if not self.verifier.is_valid(body, stamp, headers.get("x-slack-signature")):
+        try:
+            valid = self.verifier.is_valid(body, stamp, headers.get("x-slack-signature"))
+        except (UnicodeDecodeError, TypeError):  # a body that is not UTF-8, or a signature that is not ASCII
+            valid = False  # Slack signs UTF-8 JSON or forms with a hex digest: neither came from Slack
+        if not valid:
             raise HTTPException(401, "X-Slack-Signature does not match this app's signing secret")
 
 
@@ -65,6 +72,7 @@ def slack_router(settings: Settings) -> APIRouter:
         client = WebClient(token=token.get_secret_value(), base_url=settings.slack_api_base, timeout=TIMEOUT,
                            retry_handlers=[])
         responder = SlackResponder(app.state.chat, events, client)
+        responder.recover()  # before any new question, so what was asked first is answered first
         app.state.slack = SlackApp(SignatureVerifier(secret.get_secret_value()), events, responder)
         try:
             yield
@@ -72,7 +80,8 @@ def slack_router(settings: Settings) -> APIRouter:
             responder.close()
             events.close()
 
-    router = APIRouter(prefix="/slack", tags=["slack"], lifespan=lifespan)
+    router = APIRouter(prefix="/slack", tags=["slack"], lifespan=lifespan,
+                       responses=documented(400, 401, 413, 500, 503))
 
     @router.post("/events")
     async def events(request: Request) -> dict[str, Any]:
@@ -93,11 +102,12 @@ def slack_router(settings: Settings) -> APIRouter:
         if question is None:
             return {"ok": True, "ignored": why_not}
         kind = "app_mention" if payload["event"].get("type") == "app_mention" else "message.im"
-        if not slack.events.claim(question.event_id, kind, question.session_id):
+        if slack.events.claim(question, kind):
+            slack.responder.submit(question)
+        elif not slack.responder.in_hand(question.event_id):
             retry = request.headers.get("x-slack-retry-num")
             return {"ok": True, "ignored": f"already handled (retry {retry})" if retry else "already handled"}
-        slack.responder.submit(question)
-        return {"ok": True, "answering": question.event_id}
+        return {"ok": True, "answering": question.event_id}  # a retry of one still being answered is taken too
 
     @router.post("/commands")
     async def commands(request: Request) -> dict[str, Any]:
@@ -106,19 +116,20 @@ def slack_router(settings: Settings) -> APIRouter:
         body = await request.body()
         slack.verify(body, request.headers)
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
-        text, response_url = form.get("text", "").strip(), form.get("response_url", "")
+        text, response_url = _unescape(form.get("text", "")).strip(), form.get("response_url", "")
         if not text:
             return _ephemeral(f"Ask me about UK elections, e.g. `{form.get('command') or '/hustings'} {EXAMPLE}`")
         if not response_url:
             raise HTTPException(400, "the command has no response_url")
         team, channel, user = form.get("team_id", "-"), form.get("channel_id", "-"), form.get("user_id", "-")
+        asker = user if USER_ID.fullmatch(user) else None  # named in the answer as <@user>, so only a real id
         event_id = f"command:{form.get('trigger_id') or uuid.uuid4().hex}"
         # No thread here: one conversation per person per channel, so `/hustings And the Lib Dems?` follows on.
         question = Question(event_id=event_id, text=text, session_id=_session(team, channel, f"cmd-{user}"),
-                            response_url=response_url, user=user)
-        if slack.events.claim(event_id, "command", question.session_id):
+                            response_url=response_url, user=asker)
+        if slack.events.claim(question, "command"):
             slack.responder.submit(question)
-        return _ephemeral(f"Looking into “{text[:200]}”…")
+        return _ephemeral(f"Looking into “{escape(text[:200])}”…")
 
     return router
 
@@ -167,8 +178,12 @@ def _question_from_event(payload: dict[str, Any]) -> tuple[Question | None, str]
 
 def _plain(text: str) -> str:
     """A message's words without mentions of the bot, and with Slack's escapes undone."""
-    text = MENTION.sub(" ", text)
-    return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
+    return " ".join(_unescape(MENTION.sub(" ", text)).split())
+
+
+def _unescape(text: str) -> str:
+    """Undo Slack's escapes of &, < and > (it sends them so in messages and commands alike)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _session(team: str, channel: str, thread: str) -> str:

@@ -1,6 +1,7 @@
 """Answering Slack in the background: the question asked of the chat service, the reply posted with backoff.
 
-Slack wants its acknowledgement within 3 seconds, so the routes only record and queue a question. One
+Slack wants its acknowledgement within 3 seconds, so the routes only record and queue a question (the
+record, api/slack_log.py, outlives a crash: `recover` picks up what a stopped server left undone). One
 thread answers questions in the order they came (the chat service answers one at a time anyway, and a
 thread's follow-up must not overtake the question it follows); a few others post the replies, so a slow
 or failing Slack delays no one else's answer. A conversation's replies are posted in the order they were
@@ -10,20 +11,20 @@ answered: each waits for the post before it in the same conversation.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from api.chat import BotUnavailable, ChatService
-from api.slack_blocks import Block, render_answer, render_notice
-from api.slack_log import SlackEventLog
-from bot.ask import BadQuestion
+from api.slack_blocks import Block, escape, render_answer, render_notice
+from api.slack_log import Question, Reply, SlackEventLog
 from bot.sessions import BadSessionId
+from bot.text import BadQuestion
 
 log = logging.getLogger("hustings.slack")
 DELAYS = (1.0, 2.0, 4.0)  # seconds before each retry of a post: four tries over about seven seconds
@@ -40,19 +41,6 @@ class PostFailed(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
-    """A question from Slack and where its answer goes: a channel and thread, or a slash command's response_url."""
-
-    event_id: str
-    text: str
-    session_id: str
-    channel: str | None = None
-    thread_ts: str | None = None
-    response_url: str | None = None
-    user: str | None = None  # who asked with the slash command, named above the answer
-
-
 class SlackResponder:
     """Answers queued Slack questions and posts the replies, recording each outcome in the event log."""
 
@@ -67,21 +55,50 @@ class SlackResponder:
         # Each conversation's latest post, which its next one waits for; touched by the answering thread only.
         # (No deadlock: the pool is first in, first out, so a post starts before any that waits for it.)
         self._last_post: dict[str, Future[None]] = {}
+        self._in_hand: set[str] = set()  # events queued or posting in this process
+        self._in_hand_lock = threading.Lock()
 
-    def submit(self, question: Question) -> None:
-        """Queue a question; returns at once."""
-        self._answering.submit(self._answer, question)
+    def submit(self, question: Question, reply: Reply | None = None) -> None:
+        """Queue a question (or, given its reply, only the post); returns at once."""
+        with self._in_hand_lock:
+            self._in_hand.add(question.event_id)
+        self._answering.submit(self._answer, question, reply)
+
+    def in_hand(self, event_id: str) -> bool:
+        """Whether this process is answering or posting the event now."""
+        with self._in_hand_lock:
+            return event_id in self._in_hand
+
+    def recover(self) -> int:
+        """Queue what a server stopped before finishing left undone, in the order it was asked; how many."""
+        pending = self.events.pending()
+        for question, reply in pending:
+            self.submit(question, reply)
+        if pending:
+            log.warning("slack: %d questions left unanswered or unposted by the last run are being finished",
+                        len(pending))
+        return len(pending)
 
     def close(self) -> None:
         """Finish what is queued (answers and their retries), then stop."""
         self._answering.shutdown(wait=True)
         self._posting.shutdown(wait=True)
 
-    def _answer(self, question: Question) -> None:
+    def _answer(self, question: Question, reply: Reply | None) -> None:
+        if reply is None:
+            reply = self._reply(question)
+            self.events.answered(question.event_id, reply)
+        before = self._last_post.get(question.session_id)
+        self._last_post = {session: post for session, post in self._last_post.items() if not post.done()}
+        self._last_post[question.session_id] = self._posting.submit(
+            self._deliver, question, reply.text, reply.blocks, before)
+
+    def _reply(self, question: Question) -> Reply:
+        """The answer to a question as Slack blocks, or a notice saying why there is none."""
         try:
-            reply = self.chat.reply(question.text, question.session_id, f"slack-{question.event_id}", channel="slack")
-            asked = f"<@{question.user}> asked: {question.text}" if question.user else None
-            text, blocks = render_answer(reply, asked_by=asked)
+            answer = self.chat.reply(question.text, question.session_id, f"slack-{question.event_id}", channel="slack")
+            asked = f"<@{question.user}> asked: {escape(question.text)}" if question.user else None
+            text, blocks = render_answer(answer, asked_by=asked)
         except (BadQuestion, BadSessionId) as error:
             text, blocks = render_notice(f"{error}. Ask me about UK elections, e.g. “{EXAMPLE}”")
         except BotUnavailable as error:
@@ -91,9 +108,7 @@ class SlackResponder:
         except Exception:
             log.exception("slack event %s: answering failed", question.event_id)
             text, blocks = render_notice("Something went wrong answering that. Please try again later.")
-        before = self._last_post.get(question.session_id)
-        self._last_post = {session: post for session, post in self._last_post.items() if not post.done()}
-        self._last_post[question.session_id] = self._posting.submit(self._deliver, question, text, blocks, before)
+        return Reply(text, blocks)
 
     def _deliver(self, question: Question, text: str, blocks: list[Block], before: Future[None] | None) -> None:
         """Post the reply once the conversation's previous reply is out, retrying with backoff; record it as
@@ -104,9 +119,11 @@ class SlackResponder:
         attempts, error = deliver(lambda: post(question, text, blocks), self.delays)
         if error is None:
             self.events.finish(question.event_id, "answered", attempts)
-            return
-        log.error("slack event %s: reply not delivered after %d tries: %s", question.event_id, attempts, error)
-        self.events.finish(question.event_id, "failed", attempts, error)
+        else:
+            log.error("slack event %s: reply not delivered after %d tries: %s", question.event_id, attempts, error)
+            self.events.finish(question.event_id, "failed", attempts, error)
+        with self._in_hand_lock:
+            self._in_hand.discard(question.event_id)
 
     def _post_to_thread(self, question: Question, text: str, blocks: list[Block]) -> None:
         if self.client is None:

@@ -19,6 +19,7 @@ from bot.gazetteer import Gazetteer
 from bot.passages import answer_from_passages
 from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
 from bot.terms import term_coverage
+from bot.text import check_question
 from bot.titles import TitleIndex
 from bot.understand import Question, understand
 from corpus.results.names import normalise_name
@@ -26,7 +27,6 @@ from corpus.store import Store
 from index.embed import TextEmbedder
 from index.hybrid import PassageIndex
 
-MAX_QUESTION_CHARS = 2000
 REFUSE_AT = 0.5  # P(none) at or above which the bot declines (the cross-validated peak: make bench-router)...
 SURE_REFUSAL = 0.9  # ...and above which it does not even look in the coverage
 QUOTE_AT = 0.4  # the least passage confidence worth quoting (below it: "I don't know")
@@ -54,10 +54,6 @@ SOURCED = re.compile(rf"\b(according to|per|in) {A_WRITING}\b", re.I)
 # Nationalities and the nations themselves are where, not who: "Welsh seats" is no person the results lack.
 NATIONS = set("""england english wales welsh scotland scottish britain british uk ireland irish northern european
     europe america american france french germany german""".split())
-
-
-class BadQuestion(ValueError):
-    """The question is empty, too long or not text."""
 
 
 class Bot:
@@ -270,20 +266,6 @@ def _names_found(question: Question, answer: Answer | None) -> bool:
     cited = _cited_text(answer).lower() if answer else ""
     named = bool(names) and all(re.search(rf"\b{re.escape(n)}\b", cited) for n in names)
     return named and term_coverage(question.text, cited) >= MOST_OF_THE_TERMS
-
-
-def check_question(question: object) -> str:
-    """The question as clean text, or BadQuestion saying what is wrong with it."""
-    if not isinstance(question, str):
-        raise BadQuestion(f"a question must be text, got {type(question).__name__}")
-    if "\x00" in question or sum(not (c.isprintable() or c.isspace()) for c in question) > 2:
-        raise BadQuestion("the question contains binary data; send plain text")
-    text = " ".join(question.split())
-    if not text:
-        raise BadQuestion("the question is empty")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise BadQuestion(f"the question is {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
-    return text
 
 
 def ask_in_sessions(bot: Bot) -> Callable[[str, str], Answer]:

@@ -34,7 +34,7 @@ def test_a_factual_answer_follows_the_contract(client: TestClient) -> None:
     assert set(body) == CONTRACT
     assert body["route"] == "sql" and "31 of the 57 seats" in body["answer"]
     assert body["sql"].startswith("SELECT") and body["rows"][0]["seats_won"] == 31
-    assert body["citations"] == [] and body["timings_ms"]["total"] > 0 and len(body["session_id"]) == 32
+    assert body["citations"] == [] and body["timings_ms"]["total"] > 0 and len(body["session_id"]) == 24
 
 
 def test_an_interpretive_answer_cites_real_passages(client: TestClient) -> None:
@@ -69,7 +69,7 @@ def test_a_conversation_survives_a_restart(sample_dir: Path) -> None:
 @pytest.mark.parametrize(("body", "status", "says"), [
     ({"message": "", "session_id": None}, 422, "empty"),
     ({"message": "   ", "session_id": None}, 422, "empty"),
-    ({"message": "x" * 2001, "session_id": None}, 422, "limit is 2000"),
+    ({"message": "x" * 2001, "session_id": None}, 422, "limit is 2,000"),
     ({"message": "a\x00b\x01c\x02", "session_id": None}, 422, "binary"),
     ({"message": 42, "session_id": None}, 422, "message: Input should be a valid string"),
     ({"session_id": None}, 422, "message: Field required"),

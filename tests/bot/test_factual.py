@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from bot.ask import BadQuestion, Bot
+from bot.ask import Bot
+from bot.text import BadQuestion
 
 
 def test_seats_won_are_stated_with_their_meaning_and_sql(bot: Bot) -> None:
