@@ -87,6 +87,8 @@ def ingest_command(
     results: Annotated[
         list[Path] | None, typer.Option("--results", help="A results file (format detected from its header)")
     ] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Import results files even where the store would then hold fewer rows")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Add new and changed articles to the store and index, and import results files (any .csv)."""
@@ -96,8 +98,8 @@ def ingest_command(
     paths = [p for p in paths or [] if p.suffix.lower() != ".csv"]
     failed = False
     if results:
-        with Store.open(settings.data_dir) as store:
-            reports, errors = import_results_files(store, results)
+        with _guard(lambda: Store.open(settings.data_dir)) as store:
+            reports, errors = import_results_files(store, results, replace=replace)
         for result in reports:
             out.print(str(result), highlight=False)
         for error in errors:

@@ -67,7 +67,8 @@ CREATE OR REPLACE MACRO norm_name(s) AS
     trim(regexp_replace(regexp_replace(replace(lower(strip_accents(s)), '&', ' and '), '[''’`]', '', 'g'),
                         '[^a-z0-9]+', ' ', 'g'));
 
--- One row per imported results file. Re-importing a file of the same name replaces every row it wrote.
+-- One row per imported results file. Re-importing a file of the same name replaces every row it wrote;
+-- a file whose bytes were imported before (sha256) is not imported again.
 CREATE TABLE IF NOT EXISTS sources (
     file          TEXT PRIMARY KEY,   -- file name, e.g. 'leap-2018-05-03.csv'; every fact's `source_file`
     path          TEXT NOT NULL,      -- where it was imported from
@@ -77,6 +78,7 @@ CREATE TABLE IF NOT EXISTS sources (
     rows          BIGINT NOT NULL,    -- fact rows written
     imported_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS sha256 TEXT;  -- of the file's bytes; NULL in stores made before it
 
 -- 'local-2018-05-03', 'general-2019-12-12': kind and polling day.
 CREATE TABLE IF NOT EXISTS elections (

@@ -25,7 +25,7 @@ def stage_local_facts(con: duckdb.DuckDBPyConnection) -> None:
         SELECT election AS election_id, area_code AS ons_code, party_code, seats, source_dataset AS dataset
         FROM canon_parties WHERE record = 'seats_won'
         UNION ALL
-        SELECT election_id, ons_code, party_code, count(*) FILTER (WHERE elected)::INTEGER, any_value(dataset)
+        SELECT election_id, ons_code, party_code, count(*) FILTER (WHERE elected)::INTEGER, min(dataset)
         FROM new_candidacies c
         WHERE NOT EXISTS (SELECT 1 FROM canon_parties s WHERE s.record = 'seats_won'
                           AND s.election = c.election_id AND s.area_code = c.ons_code)

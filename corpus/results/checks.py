@@ -69,12 +69,12 @@ CHECKS: dict[str, str] = {
               FROM council_composition GROUP BY ALL) h USING (election_id, ons_code)
         WHERE h.seats + coalesce(c.vacant_seats, 0) <> c.total_seats""",
     "yearly_total": """
-        SELECT 'yearly_total', 'year-' || year, any_value(ons_code), authority_name, NULL, 'total_seats',
-               any_value(source_file), any_value(total_seats)::VARCHAR, NULL, sum(seats_held)::VARCHAR,
+        SELECT 'yearly_total', 'year-' || year, min(ons_code), authority_name, NULL, 'total_seats',
+               min(source_file), min(total_seats)::VARCHAR, NULL, sum(seats_held)::VARCHAR,
                format('{} {}: the parties'' seats add up to {}, but the council has {}',
-                      authority_name, year, sum(seats_held), any_value(total_seats))
+                      authority_name, year, sum(seats_held), min(total_seats))
         FROM council_composition_by_year GROUP BY year, authority_name
-        HAVING sum(seats_held) <> any_value(total_seats)""",
+        HAVING sum(seats_held) <> min(total_seats)""",
     # Net change as printed against the compositions it is the difference of.
     "net_change": f"""
         WITH composition AS (
@@ -128,10 +128,10 @@ CHECKS: dict[str, str] = {
         WHERE a.seats <> y.seats""",
     "control_vs_yearly": f"""
         SELECT 'control_vs_yearly', c.election_id, c.ons_code, {NAME.format("c.ons_code")}, NULL, 'control',
-               c.source_file, c.control, any_value(y.source_file), any_value(y.control_printed),
+               c.source_file, c.control, min(y.source_file), min(y.control_printed),
                format('{{}} {{}}: control is {{}} after the election but {{}} (''{{}}'') in the {{}} yearly snapshot',
-                      {NAME.format("c.ons_code")}, c.election_id, c.control, any_value(y.control),
-                      any_value(y.control_printed), year(e.date))
+                      {NAME.format("c.ons_code")}, c.election_id, c.control, min(y.control),
+                      min(y.control_printed), year(e.date))
         FROM council_control c JOIN elections e ON e.id = c.election_id
         JOIN council_composition_by_year y ON y.ons_code = c.ons_code AND y.year = year(e.date)
         WHERE y.control IS NOT NULL AND c.control IS NOT NULL AND y.control <> c.control
@@ -142,21 +142,21 @@ CHECKS: dict[str, str] = {
                       ons_code, election_id, control_printed)
         FROM council_control WHERE control IS NULL AND control_printed IS NOT NULL
         UNION ALL
-        SELECT 'control_label', 'year-' || year, any_value(ons_code), authority_name, NULL, 'control',
-               any_value(source_file), any_value(control_printed), NULL, NULL,
+        SELECT 'control_label', 'year-' || year, min(ons_code), authority_name, NULL, 'control',
+               min(source_file), min(control_printed), NULL, NULL,
                format('{} {}: the control label ''{}'' is neither NOC nor a party hustings knows; control is unknown',
-                      authority_name, year, any_value(control_printed))
+                      authority_name, year, min(control_printed))
         FROM council_composition_by_year
         WHERE control IS NULL AND control_printed NOT ILIKE '%mayor%' GROUP BY year, authority_name""",
     "unresolved_authority": """
-        SELECT 'unresolved_authority', NULL, NULL, authority_name, NULL, 'authority_name', any_value(source_file),
+        SELECT 'unresolved_authority', NULL, NULL, authority_name, NULL, 'authority_name', min(source_file),
                authority_name, NULL, NULL,
                format('no imported file gives an ONS code for the council ''{}'': its yearly seats are stored '
                       'under the name only', authority_name)
         FROM council_composition_by_year WHERE ons_code IS NULL GROUP BY authority_name""",
     "unresolved_constituency": """
-        SELECT 'unresolved_constituency', any_value(election_id), NULL, constituency_name, NULL, 'constituency_name',
-               any_value(source_file), constituency_name, NULL, NULL,
+        SELECT 'unresolved_constituency', min(election_id), NULL, constituency_name, NULL, 'constituency_name',
+               min(source_file), constituency_name, NULL, NULL,
                format('no imported file gives an ONS code for the constituency ''{}''', constituency_name)
         FROM constituency_candidacies WHERE ons_code IS NULL GROUP BY constituency_name""",
     "ambiguous_alias": """

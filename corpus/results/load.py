@@ -1,7 +1,12 @@
-"""Importing results files: detect the format, stage the file, replace its rows, reconcile, cross-check."""
+"""Importing results files: detect the format, stage the file, replace its rows, reconcile, cross-check.
+
+Nothing stored is lost without a word: a file whose bytes were imported before is skipped, and an import
+that would leave any results table with fewer rows than before is undone unless `replace` says to go on.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,7 +16,7 @@ from corpus.results.detect import detect_format
 from corpus.results.errors import ResultsFileError
 from corpus.results.parties import seed_parties
 from corpus.results.places import rebuild_authorities, rebuild_constituencies, recode_authorities, resolve_names
-from corpus.results.records import ImportReport
+from corpus.results.records import ImportReport, shrinkage
 from corpus.results.write import (
     FACT_TABLES,
     drop_staged,
@@ -23,22 +28,24 @@ from corpus.results.write import (
 from corpus.store import Store, StoreError
 
 
-def import_results(store: Store, path: Path) -> ImportReport:
+def import_results(store: Store, path: Path, replace: bool = False) -> ImportReport:
     """Import one results file, its format detected from its header, in one transaction.
 
-    Re-importing a file (known by its name) replaces every row it wrote before; its facts also replace other
-    files' rows for the same election and council or constituency (see corpus/results/FORMAT.md).
+    A file is known by its bytes and its name. The same bytes imported before (under any name) are not
+    imported again. A file of a name imported before replaces every row that file wrote; its facts also
+    replace other files' rows for the same election and council or constituency (corpus/results/FORMAT.md).
 
     Args:
         store: a store opened writable.
         path: the results file.
+        replace: go on even if the import leaves a results table with fewer rows than before.
 
     Returns:
         What the import wrote, replaced and took, with the data issues now in the store.
 
     Raises:
-        ResultsFileError: the file is unreadable, of no known format, or has a bad line (named); nothing of
-            it was imported and the store is as it was.
+        ResultsFileError: the file is unreadable, of no known format, has a bad line (named), or would
+            remove rows without `replace`; nothing of it was imported and the store is as it was.
         StoreError: the store is open read-only.
     """
     if store.read_only:
@@ -48,6 +55,12 @@ def import_results(store: Store, path: Path) -> ImportReport:
     fmt = detect_format(path)
     source = path.name
     con = store.connection
+    digest = _sha256(path)
+    seen = con.execute("SELECT file FROM sources WHERE sha256 = $digest", {"digest": digest}).fetchone()
+    if seen:
+        return ImportReport(file=path, format=fmt.id, rows={}, seconds=time.perf_counter() - started,
+                            already=seen[0])
+    held, earlier = _row_counts(store), _earlier(store, source)
     before = temp_tables(con)
     try:
         with store.transaction():
@@ -60,7 +73,12 @@ def import_results(store: Store, path: Path) -> ImportReport:
             map_staged_codes(con)
             written, superseded = replace_facts(con, source, fmt.dataset)
             resolve_names(con)
-            record_source(store, path, fmt.id, fmt.dataset, fmt.licence, sum(written.values()))
+            record_source(store, path, fmt.id, fmt.dataset, fmt.licence, sum(written.values()), digest)
+            removed = {t: (held[t], n) for t, n in _row_counts(store).items() if n < held[t]}
+            if removed and not replace:
+                raise ResultsFileError(path, f"importing it would leave fewer rows in the store: "
+                                       f"{shrinkage(removed)}{earlier}",
+                                       fix="import it with --replace if that is what you want")
             issues = record_issues(con)
     finally:
         drop_staged(con, keep=before)
@@ -71,22 +89,27 @@ def import_results(store: Store, path: Path) -> ImportReport:
         seconds=time.perf_counter() - started,
         superseded=superseded,
         issues=issues,
+        removed=removed,
     )
 
 
-def import_results_files(store: Store, paths: Iterable[Path]) -> tuple[list[ImportReport], list[ResultsFileError]]:
+def import_results_files(
+    store: Store, paths: Iterable[Path], replace: bool = False
+) -> tuple[list[ImportReport], list[ResultsFileError]]:
     """Import several files, each on its own: a bad file is reported and the others still load."""
     reports: list[ImportReport] = []
     errors: list[ResultsFileError] = []
     for path in paths:
         try:
-            reports.append(import_results(store, path))
+            reports.append(import_results(store, path, replace=replace))
         except ResultsFileError as error:
             errors.append(error)
     return reports, errors
 
 
-def record_source(store: Store, path: Path, format_id: str, dataset: str, licence: str | None, rows: int) -> None:
+def record_source(
+    store: Store, path: Path, format_id: str, dataset: str, licence: str | None, rows: int, sha256: str
+) -> None:
     """Record (or replace) the file in `sources`; a canonical file's dataset is the datasets its rows name."""
     con = store.connection
     if format_id == "canonical":
@@ -96,8 +119,8 @@ def record_source(store: Store, path: Path, format_id: str, dataset: str, licenc
         ).fetchone()
         dataset = named[0] if named and named[0] else f"canonical results file {path.name}"
     con.execute(
-        "INSERT OR REPLACE INTO sources (file, path, format, dataset, licence, rows, imported_at) "
-        "VALUES ($file, $path, $format, $dataset, $licence, $rows, current_timestamp)",
+        "INSERT OR REPLACE INTO sources (file, path, format, dataset, licence, rows, imported_at, sha256) "
+        "VALUES ($file, $path, $format, $dataset, $licence, $rows, current_timestamp, $sha256)",
         {
             "file": path.name,
             "path": str(path.resolve()),
@@ -105,5 +128,27 @@ def record_source(store: Store, path: Path, format_id: str, dataset: str, licenc
             "dataset": dataset,
             "licence": licence,
             "rows": rows,
+            "sha256": sha256,
         },
     )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _row_counts(store: Store) -> dict[str, int]:
+    """Rows in each results table (the lookup tables aside: a file may rightly name fewer wards)."""
+    return {t.name: int(store.connection.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0])  # type: ignore[index]
+            for t in FACT_TABLES if not t.reference}
+
+
+def _earlier(store: Store, source: str) -> str:
+    """" (it replaces leap.csv, imported 2026-12-01 from /data/leap.csv)", when a file of that name was."""
+    row = store.connection.execute(
+        "SELECT path, imported_at::DATE FROM sources WHERE file = $file", {"file": source}).fetchone()
+    return f" (it replaces {source}, imported {row[1]} from {row[0]})" if row else ""

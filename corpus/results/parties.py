@@ -24,11 +24,15 @@ def seed_parties(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         INSERT OR REPLACE INTO party_aliases (alias, code, name, origin)
-        SELECT norm_name(spelling), any_value(code), any_value(spelling), $origin
+        SELECT norm_name(spelling), first(code ORDER BY rank, code), first(spelling ORDER BY rank, spelling), $origin
         FROM (
-            SELECT code, code AS spelling FROM party_seed
-            UNION ALL SELECT code, name FROM party_seed
-            UNION ALL SELECT code, unnest(string_split(aliases, '|')) FROM party_seed WHERE aliases IS NOT NULL
+            -- Where spellings meet on one alias ("Sinn Féin", "Sinn Fein"), the party's own name is kept,
+            -- then its code, then its everyday names in the order parties.csv gives them: never a pick
+            -- that changes from one import to the next.
+            SELECT code, name AS spelling, 0 AS rank FROM party_seed
+            UNION ALL SELECT code, code, 1 FROM party_seed
+            UNION ALL SELECT code, unnest(names), 1 + generate_subscripts(names, 1)
+            FROM (SELECT code, string_split(aliases, '|') AS names FROM party_seed WHERE aliases IS NOT NULL)
         )
         WHERE norm_name(spelling) <> ''
         GROUP BY norm_name(spelling)

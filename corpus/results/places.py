@@ -53,7 +53,7 @@ def rebuild_authorities(con: duckdb.DuckDBPyConnection) -> None:
             FROM authority_names n JOIN authority_codes c USING (code) GROUP BY ALL
         )
         SELECT ons_code, first(name ORDER BY {NAME_ORDER}),
-               coalesce(any_value(d.type), {TYPE_BY_PREFIX.format(code="ons_code")}), any_value(d.region)
+               coalesce(min(d.type), {TYPE_BY_PREFIX.format(code="ons_code")}), min(d.region)
         FROM named JOIN described d USING (ons_code)
         GROUP BY ons_code
         """
@@ -87,7 +87,7 @@ def rebuild_constituencies(con: duckdb.DuckDBPyConnection) -> None:
             SELECT code, mode(region) AS region, mode(country) AS country, mode(type) AS type
             FROM constituency_names GROUP BY code
         )
-        SELECT code, first(name ORDER BY {NAME_ORDER}), any_value(d.region), any_value(d.country), any_value(d.type)
+        SELECT code, first(name ORDER BY {NAME_ORDER}), min(d.region), min(d.country), min(d.type)
         FROM named JOIN described d USING (code)
         GROUP BY code
         """

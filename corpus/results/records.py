@@ -41,6 +41,8 @@ class ImportReport:
     seconds: float
     superseded: dict[str, int] = field(default_factory=dict)  # table -> rows of other files it replaced
     issues: int = 0  # data issues in the whole store after this import
+    removed: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> rows before, after (--replace)
+    already: str | None = None  # the same bytes were imported before, as this file: nothing was done
 
     @property
     def total_rows(self) -> int:
@@ -48,9 +50,18 @@ class ImportReport:
         return sum(self.rows.values())
 
     def __str__(self) -> str:
+        if self.already is not None:
+            return f"{self.file.name}: unchanged, the same file was imported before as {self.already}; nothing to do"
         tables = ", ".join(f"{table} {count}" for table, count in self.rows.items() if count)
         line = f"{self.file.name} ({self.format}): {tables or 'no rows'} in {self.seconds:.2f}s"
         if self.superseded:
             replaced = ", ".join(f"{table} {n}" for table, n in self.superseded.items())
             line += f"; replaced {replaced} from other files"
+        if self.removed:
+            line += "; as asked (--replace), the store now holds fewer rows: " + shrinkage(self.removed)
         return line
+
+
+def shrinkage(removed: dict[str, tuple[int, int]]) -> str:
+    """ "candidacies 34,539 -> 18,581, seats_won 5,210 -> 4,002" """
+    return ", ".join(f"{table} {before:,} -> {after:,}" for table, (before, after) in removed.items())

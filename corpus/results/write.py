@@ -81,7 +81,7 @@ def replace_names(con: duckdb.DuckDBPyConnection, source: str) -> None:
             described = [
                 c for c in table_columns(con, table) if c not in ("code", "name", "source_file") and c in staged
             ]
-            picked = ", ".join(f"bool_and({c})" if c == "alias_only" else f"any_value({c})" for c in described)
+            picked = ", ".join(f"bool_and({c})" if c == "alias_only" else f"min({c})" for c in described)
             con.execute(
                 f"INSERT INTO {table} (code, name, {', '.join(described)}, source_file) "
                 f"SELECT code, name, {picked}, $source FROM new_{table} "

@@ -75,3 +75,37 @@ def test_commands_on_a_missing_store_say_what_to_run(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "run `hustings ingest`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ingest_beside_a_running_server_says_so_for_results_and_articles_alike(
+    seeded: tuple[Path, subprocess.CompletedProcess], sample_results: list[Path], seeds: Path
+) -> None:
+    from corpus.store import Store
+
+    data_dir, _ = seeded
+    with Store.open(data_dir, read_only=True):  # as `hustings serve` holds it
+        results = hustings("ingest", "--results", str(sample_results[0]), data_dir=data_dir)
+        articles = hustings("ingest", str(seeds), data_dir=data_dir)
+    for result in (results, articles):
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "is open in another process" in result.stderr
+    assert results.stderr == articles.stderr
+
+
+def test_a_results_import_that_would_remove_rows_exits_nonzero_until_replace_is_given(
+    tmp_path: Path, sample_results: list[Path]
+) -> None:
+    full = next(p for p in sample_results if p.name == "councils.csv")
+    shrunk = tmp_path / "other" / full.name
+    shrunk.parent.mkdir()
+    shrunk.write_text("".join(full.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8")
+    assert hustings("ingest", "--results", str(full), data_dir=tmp_path / "data").returncode == 0
+    refused = hustings("ingest", "--results", str(shrunk), data_dir=tmp_path / "data")
+    assert refused.returncode == 1 and "would leave fewer rows" in refused.stderr and "--replace" in refused.stderr
+    replaced = hustings("ingest", "--results", str(shrunk), "--replace", data_dir=tmp_path / "data")
+    assert replaced.returncode == 0 and "as asked (--replace)" in replaced.stdout
+
+
+@pytest.fixture
+def sample_results() -> list[Path]:
+    return sorted((Path(__file__).resolve().parents[2] / "corpus" / "sample" / "results").glob("*.csv"))

@@ -140,17 +140,18 @@ def test_other_files_still_load_when_one_is_bad(store: Store, tmp_path: Path) ->
     assert scalar(store, "SELECT count(*) FROM council_control") == 2
 
 
-def test_re_importing_a_file_replaces_its_rows(store: Store, tmp_path: Path) -> None:
+def test_re_importing_a_file_replaces_its_rows_and_shrinking_them_needs_replace(store: Store, tmp_path: Path) -> None:
     path = leap_file(tmp_path)
-    first = import_results(store, path)
+    import_results(store, path)
 
-    second = import_results(store, path)
-
-    assert second.rows == first.rows
+    assert import_results(store, path).already == path.name  # the same bytes: nothing to do
     assert scalar(store, "SELECT count(*) FROM candidacies") == 3
     assert scalar(store, "SELECT count(*) FROM sources") == 1
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
-    import_results(store, path)
+    with pytest.raises(ResultsFileError, match="candidacies 3 -> 1"):
+        import_results(store, path)
+    assert scalar(store, "SELECT count(*) FROM candidacies") == 3
+    import_results(store, path, replace=True)
     assert scalar(store, "SELECT count(*) FROM candidacies") == 1
 
 

@@ -184,3 +184,14 @@ def test_python_and_sql_normalise_names_alike(store: Store) -> None:
     for name in names:
         assert normalise_name(name) == scalar(store, "SELECT norm_name(?)", name)
     assert normalise_name("King’s Lynn & West Norfolk") == "kings lynn and west norfolk"
+
+
+def test_where_spellings_meet_on_one_alias_the_partys_own_name_is_kept_every_time(tmp_path: Path) -> None:
+    spellings = set()
+    for n in range(6):  # any_value() gave either spelling, as DuckDB's threads happened to finish
+        with Store.open(tmp_path / f"store{n}") as fresh:
+            seed_parties(fresh.connection)
+            spellings.add(tuple(fresh.connection.execute(
+                "SELECT name FROM party_aliases WHERE alias IN ('christian peoples alliance', 'sinn fein', "
+                "'social democratic and labour party') ORDER BY alias").fetchall()))
+    assert spellings == {(("Christian Peoples Alliance",), ("Sinn Féin",), ("Social Democratic and Labour Party",))}
