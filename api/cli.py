@@ -75,7 +75,9 @@ def _print_report(report: IngestReport) -> None:
         err.print(str(problem), style=style, markup=False, highlight=False)
     out.print(
         f"articles: {report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
-        f"{report.removed} removed, {report.failed} failed; passages: {report.passages_written} written, "
+        f"{report.removed} removed, {report.failed} failed"
+        f"{f', {report.duplicates} copies of others not stored twice' if report.duplicates else ''}; "
+        f"passages: {report.passages_written} written, "
         f"{report.passages_embedded} embedded, {report.passages_total} in the index; {report.seconds:.1f} s",
         highlight=False,
     )

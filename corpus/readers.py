@@ -15,6 +15,7 @@ from typing import Any
 import frontmatter
 import trafilatura
 import yaml
+from trafilatura.settings import set_date_params
 
 from corpus.chunk import split_sentences
 from corpus.records import Article, ReadProblem
@@ -143,7 +144,9 @@ def _read_html(path: Path, html: str, meta: dict[str, Any]) -> Iterator[Read]:
     if not text or not text.strip():
         yield ReadProblem(path, "no article text found in the HTML, skipped")
         return
-    found = trafilatura.extract_metadata(html)
+    # Only dates the page states (its metadata, a <time>, the URL): trafilatura's extensive search also
+    # guesses from the text, and would date an undated page that mentions "2018" 1 January 2018.
+    found = trafilatura.extract_metadata(html, date_config=set_date_params(extensive=False))
     page = {"title": found.title, "published": found.date, "url": found.url, "source": found.sitename}
     yield from _make_article(path, text, {**{k: v for k, v in page.items() if v}, **meta})
 
@@ -160,11 +163,12 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Read]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             yield ReadProblem(path, 'needs an object with a non-empty "text" field, line skipped', line=number)
             continue
-        record.setdefault("id", f"{path.stem}-{number}")
-        yield from _make_article(path, record["text"], record, line=number)
+        yield from _make_article(path, record["text"], record, line=number, default_id=f"{path.stem}-{number}")
 
 
-def _make_article(path: Path, text: str, meta: dict[str, Any], line: int | None = None) -> Iterator[Read]:
+def _make_article(
+    path: Path, text: str, meta: dict[str, Any], line: int | None = None, default_id: str | None = None
+) -> Iterator[Read]:
     text = text.strip()
     if not text:
         yield ReadProblem(path, "no text after the metadata, skipped", line=line)
@@ -174,7 +178,7 @@ def _make_article(path: Path, text: str, meta: dict[str, Any], line: int | None 
         yield ReadProblem(path, f"published {bad_date!r} is not a date; stored as unknown", line=line, skipped=False)
     extra = {k: str(v) for k, v in meta.items() if k not in KNOWN_FIELDS and v is not None}
     yield Article(
-        id=str(meta.get("id") or path.stem),
+        id=str(meta.get("id") or default_id or path.stem),
         title=str(meta.get("title") or guess_title(text)),
         text=text,
         published=published,
@@ -182,6 +186,7 @@ def _make_article(path: Path, text: str, meta: dict[str, Any], line: int | None 
         url=_optional_str(meta.get("url")),
         path=str(path.resolve()) + (f":{line}" if line is not None else ""),
         meta=extra,
+        id_given=bool(meta.get("id")),
     )
 
 

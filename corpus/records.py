@@ -26,6 +26,7 @@ class Article:
     url: str | None = None
     path: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    id_given: bool = False  # the id was stated (manifest, front matter, a jsonl "id"), not made from the file name
 
     @property
     def content_hash(self) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 from corpus.chunk import chunk_article
 from corpus.readers import read_articles
 from corpus.records import Article, ReadProblem, hash_text
-from corpus.store import IndexState, Store
+from corpus.store import IndexState, Store, StoredArticle
 from index.embed import TextEmbedder
 from index.generation import (
     IndexOutOfDate,
@@ -35,6 +35,7 @@ class IngestReport:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    duplicates: int = 0  # copies of an article already kept, left out
     failed: int = 0
     passages_written: int = 0
     passages_embedded: int = 0
@@ -58,14 +59,11 @@ def ingest(
         Counts of new, changed, unchanged and failed articles, passages, and every problem met.
     """
     started = time.perf_counter()
-    articles, problems = _read(paths, progress)
+    read, problems = _read(paths, progress)
     with Store.open(data_dir) as store:
+        articles, duplicates, notes = place_articles(read, store.stored_articles())
+        problems += notes
         stored = store.stored_articles()
-        for article in articles:
-            previous = stored.get(article.id)
-            if previous and previous.path and article.path and previous.path != article.path:
-                note = f"replaces article {article.id!r} read before from {previous.path}"
-                problems.append(ReadProblem(Path(article.path), note, skipped=False))
         fresh = [a for a in articles if a.id not in stored]
         changed = [a for a in articles if a.id in stored and stored[a.id].content_hash != a.content_hash]
         embedded, written, total = _commit(store, data_dir, embedder, fresh + changed, [], progress)
@@ -73,6 +71,7 @@ def ingest(
         new=len(fresh),
         changed=len(changed),
         unchanged=len(articles) - len(fresh) - len(changed),
+        duplicates=duplicates,
         failed=sum(p.skipped for p in problems),
         passages_written=written,
         passages_embedded=embedded,
@@ -94,28 +93,68 @@ def remove(article_ids: Sequence[str], data_dir: Path, embedder: TextEmbedder) -
 
 
 def _read(paths: Iterable[Path], progress: Progress | None) -> tuple[list[Article], list[ReadProblem]]:
-    """Read every input; a second article with an id already read in this run is renamed, not lost."""
-    articles: dict[str, Article] = {}
+    """Every article under `paths`, in order, and the problems met reading them."""
+    articles: list[Article] = []
     problems: list[ReadProblem] = []
     for item in read_articles(paths):
         if isinstance(item, ReadProblem):
             problems.append(item)
             continue
-        if item.id in articles:
-            renamed = _unique_id(item, articles)
-            note = f"id {item.id!r} is already used by {articles[item.id].path}; stored as {renamed!r}"
-            problems.append(ReadProblem(Path(item.path or item.id), note, skipped=False))
-            item = replace(item, id=renamed)
-        articles[item.id] = item
+        articles.append(item)
         if progress:
             progress("reading", len(articles), 0)
-    return list(articles.values()), problems
+    return articles, problems
 
 
-def _unique_id(article: Article, taken: dict[str, Article]) -> str:
-    folder = Path((article.path or "").split(":")[0]).parent.name or "article"
+def place_articles(
+    articles: Sequence[Article], stored: dict[str, StoredArticle]
+) -> tuple[list[Article], int, list[ReadProblem]]:
+    """Give each article read the id it is stored under, and leave out copies of articles already kept.
+
+    One rule, within a run and across runs: an article updates the stored one of its id only if it comes
+    from the same file (or states its id); from another file it is kept beside it under an id made from
+    its folder ("tech-001"), the same id each time that file is read. An article whose text and metadata
+    are those of another article kept (a byte-identical copy) is not stored twice.
+
+    Returns:
+        The articles to store, under their ids; how many copies were left out; a note for each change.
+    """
+    owner = {article_id: kept.path for article_id, kept in stored.items()}  # id -> the file it is from
+    placed: list[tuple[str, Article]] = []  # (the id it was read with, the article under its own id)
+    for article in articles:
+        article_id = article.id
+        if not article.id_given and owner.get(article_id, article.path) != article.path:
+            article_id = _own_id(article, owner)
+        owner[article_id] = article.path
+        placed.append((article.id, replace(article, id=article_id)))
+    read_again = {a.id for _, a in placed}
+    # What is kept once this run is done: the stored articles not read again, then those read, in order.
+    kept = {s.content_hash: (i, s.path) for i, s in stored.items() if i not in read_again}
+    out: list[Article] = []
+    notes: list[ReadProblem] = []
+    for read_id, article in placed:
+        where = Path((article.path or article.id).rsplit(":", 1)[0])
+        first_id, first_path = kept.setdefault(article.content_hash, (article.id, article.path))
+        if first_id != article.id:
+            notes.append(ReadProblem(where, f"the same article as {first_id!r} ({first_path}): not stored twice",
+                                     skipped=False))
+            continue
+        previous = stored.get(article.id)
+        if read_id != article.id:
+            notes.append(ReadProblem(where, f"id {read_id!r} is another file's; stored as {article.id!r}",
+                                     skipped=False))
+        elif previous is not None and previous.path not in (None, article.path):
+            notes.append(ReadProblem(where, f"replaces article {article.id!r} read before from {previous.path}, "
+                                     "as its stated id says", skipped=False))
+        out.append(article)
+    return out, len(placed) - len(out), notes
+
+
+def _own_id(article: Article, owner: dict[str, str | None]) -> str:
+    """The id an article takes when its own is another file's: its folder's name before it, numbered if need be."""
+    folder = Path((article.path or "").rsplit(":", 1)[0]).parent.name or "article"
     candidate, n = f"{folder}-{article.id}", 2
-    while candidate in taken:
+    while owner.get(candidate, article.path) != article.path:
         candidate, n = f"{folder}-{article.id}-{n}", n + 1
     return candidate
 

@@ -131,3 +131,24 @@ def test_the_seed_articles_read_with_their_manifest(seeds: Path) -> None:
     assert len(articles) == 3
     assert all(a.published is not None and a.title for a in articles)
     assert {a.id for a in articles} == {"000_e0cb5800c4680bae", "001_c8154b88ad24cdbe", "002_721db8bfaee5e980"}
+
+
+UNDATED_PAGE = (
+    "<html><head><title>Labour's long night in Hull</title>{meta}</head><body><article>"
+    "<h1>Labour's long night in Hull</h1><p>In 2018 the Liberal Democrats made gains across the city, taking "
+    "wards that Labour had held for a decade. Campaigners said the result surprised them.</p><p>The party's "
+    "leader said the 2018 result was a warning that Labour could not ignore.</p></article></body></html>"
+)
+
+
+def test_an_undated_page_that_mentions_a_year_stays_undated(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(UNDATED_PAGE.format(meta=""), encoding="utf-8")
+    [article] = read_articles([tmp_path / "page.html"])
+    assert isinstance(article, Article) and article.published is None  # not 1 January 2018
+
+
+def test_a_page_that_states_its_date_keeps_it(tmp_path: Path) -> None:
+    stated = '<meta property="article:published_time" content="2018-05-05T08:00:00Z">'
+    (tmp_path / "page.html").write_text(UNDATED_PAGE.format(meta=stated), encoding="utf-8")
+    [article] = read_articles([tmp_path / "page.html"])
+    assert isinstance(article, Article) and article.published == date(2018, 5, 5)

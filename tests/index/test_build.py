@@ -86,12 +86,61 @@ def test_bad_files_are_reported_and_the_rest_ingested(tmp_path: Path, hash_embed
 
 def test_two_files_with_one_id_are_both_kept_under_distinct_ids(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
     write_articles(tmp_path / "politics", 1)
-    write_articles(tmp_path / "business", 1)
+    write_articles(tmp_path / "business", 1, sentences=13)
     report = ingest([tmp_path / "politics", tmp_path / "business"], tmp_path / "data", hash_embedder)
     assert report.new == 2
-    assert any("already used" in p.message for p in report.problems)
+    assert any("is another file's; stored as 'business-story-000'" in p.message for p in report.problems)
     with Store.open(tmp_path / "data", read_only=True) as store:
         assert set(store.stored_articles()) == {"story-000", "business-story-000"}
+
+
+def test_an_id_colliding_across_runs_never_replaces_the_earlier_article(
+    tmp_path: Path, hash_embedder: HashEmbedder
+) -> None:
+    write_articles(tmp_path / "politics", 3)
+    write_articles(tmp_path / "tech", 3, sentences=13)
+    ingest([tmp_path / "politics"], tmp_path / "data", hash_embedder)
+    second = ingest([tmp_path / "tech"], tmp_path / "data", hash_embedder)
+    assert (second.new, second.changed) == (3, 0)
+    again = ingest([tmp_path / "politics", tmp_path / "tech"], tmp_path / "data", hash_embedder)
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 6)  # each file keeps the id it was given
+    with Store.open(tmp_path / "data", read_only=True) as store:
+        kept = store.stored_articles()
+    assert {i for i in kept if i.startswith("tech-")} == {"tech-story-000", "tech-story-001", "tech-story-002"}
+    assert all(kept[f"story-00{n}"].path.endswith(f"politics/story-00{n}.txt") for n in range(3))
+
+
+def test_the_same_file_edited_updates_its_article(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    [path] = write_articles(tmp_path / "in", 1)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    path.write_text(path.read_text(encoding="utf-8") + "A late correction.\n", encoding="utf-8")
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert (report.new, report.changed) == (0, 1)
+
+
+def test_a_stated_id_updates_the_article_wherever_its_file_now_is(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    for folder, words in (("old", "The count was delayed."), ("new", "The count was delayed until dawn.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "count.md").write_text(f"---\nid: hull-count\n---\n{words}\n", encoding="utf-8")
+    ingest([tmp_path / "old"], tmp_path / "data", hash_embedder)
+    report = ingest([tmp_path / "new"], tmp_path / "data", hash_embedder)
+    assert (report.new, report.changed) == (0, 1)
+    assert any("as its stated id says" in p.message for p in report.problems)
+
+
+def test_byte_identical_copies_are_stored_once(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    [first, _] = write_articles(tmp_path / "in", 2)
+    (tmp_path / "in" / "story-copy.txt").write_bytes(first.read_bytes())
+    report = ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    assert (report.new, report.duplicates) == (2, 1)
+    assert any(p.path.name == "story-copy.txt" and "the same article as 'story-000'" in p.message
+               for p in report.problems)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "story-000.txt").write_bytes(first.read_bytes())  # the same copy, another run
+    later = ingest([tmp_path / "elsewhere"], tmp_path / "data", hash_embedder)
+    assert (later.new, later.duplicates) == (0, 1)
+    with Store.open(tmp_path / "data", read_only=True) as store:
+        assert set(store.stored_articles()) == {"story-000", "story-001"}
 
 
 def test_an_index_that_disagrees_with_the_passages_refuses_with_a_fix(
