@@ -73,7 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: RequestId runs first, so every refusal of the Gate carries the request id.
     app.add_middleware(Gate, api_key=settings.api_key.get_secret_value() if settings.api_key else None,
                        per_minute=settings.rate_limit_per_minute)
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     _add_error_handlers(app)
     app.include_router(chat_router)
@@ -117,7 +116,8 @@ def _bot(request: Request) -> Bot:
 
 
 class RequestId:
-    """Give every request an id (or keep the caller's X-Request-ID), echoed in the response headers and logs."""
+    """Give every request an id (or keep the caller's X-Request-ID), echoed in the response headers and logs,
+    and every response `nosniff`, with the page's content security policy and no framing on all but /docs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -129,28 +129,10 @@ class RequestId:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")[:64]
         request_id = given if given.isascii() and given.isprintable() and given else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
-
-
-class SecurityHeaders:
-    """`nosniff` on every response; the page's content security policy and no framing on all but /docs."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         # Swagger UI and ReDoc load their scripts from a CDN, so the page's policy would blank them.
         docs = scope["path"].startswith(("/docs", "/redoc"))
-        extra = {b"x-content-type-options": b"nosniff", **({} if docs else UNFRAMED)}
+        extra = {b"x-request-id": request_id.encode(), b"x-content-type-options": b"nosniff",
+                 **({} if docs else UNFRAMED)}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

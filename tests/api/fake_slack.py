@@ -9,9 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
+from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
+
+from api.settings import Settings
+from tests.conftest import MODEL_CACHE
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test-token"
@@ -129,3 +134,9 @@ def texts(post: Post) -> str:
     return "\n".join(found)
 
 
+
+
+def slack_settings(data_dir: Path, slack: FakeSlack) -> Settings:
+    """An app's settings with Slack configured against the stand-in."""
+    return Settings(data_dir=data_dir, model_cache=MODEL_CACHE, slack_signing_secret=SecretStr(SECRET),
+                    slack_bot_token=SecretStr(TOKEN), slack_api_base=f"{slack.url}/api/")

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from api.app import create_app
 from api.schemas import ChatResponse, CitationOut
@@ -27,7 +26,6 @@ from tests.api.fake_slack import (
     BOT_USER,
     DEADLINE,
     FAST,
-    SECRET,
     SEQUENCE,
     TOKEN,
     FakeSlack,
@@ -35,6 +33,7 @@ from tests.api.fake_slack import (
     new_ts,
     reply_to,
     signed,
+    slack_settings,
     texts,
 )
 from tests.conftest import MODEL_CACHE
@@ -61,9 +60,7 @@ def slack() -> Iterator[FakeSlack]:
 
 
 def slack_app(data_dir: Path, slack: FakeSlack) -> TestClient:
-    settings = Settings(data_dir=data_dir, model_cache=MODEL_CACHE, slack_signing_secret=SecretStr(SECRET),
-                        slack_bot_token=SecretStr(TOKEN), slack_api_base=f"{slack.url}/api/")
-    return TestClient(create_app(settings))
+    return TestClient(create_app(slack_settings(data_dir, slack)))
 
 
 @pytest.fixture(scope="module")

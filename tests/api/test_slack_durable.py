@@ -18,14 +18,24 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from api.app import create_app
-from api.settings import Settings
 from api.slack_log import EVENTS_FILE, Question, Reply, SlackEventLog
 from corpus.store import STORE_FILE
 from index.generation import INDEX_DIR
-from tests.api.fake_slack import BOT_USER, FAST, SECRET, SEQUENCE, TOKEN, FakeSlack, event, new_ts, reply_to, signed
+from tests.api.fake_slack import (
+    BOT_USER,
+    FAST,
+    SECRET,
+    SEQUENCE,
+    TOKEN,
+    FakeSlack,
+    event,
+    new_ts,
+    reply_to,
+    signed,
+    slack_settings,
+)
 from tests.conftest import MODEL_CACHE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,9 +60,7 @@ def slack() -> Iterator[FakeSlack]:
 
 
 def configured(data_dir: Path, slack: FakeSlack) -> TestClient:
-    settings = Settings(data_dir=data_dir, model_cache=MODEL_CACHE, slack_signing_secret=SecretStr(SECRET),
-                        slack_bot_token=SecretStr(TOKEN), slack_api_base=f"{slack.url}/api/")
-    return TestClient(create_app(settings))
+    return TestClient(create_app(slack_settings(data_dir, slack)))
 
 
 def post_event(base: str, payload: dict) -> httpx.Response:
