@@ -39,7 +39,7 @@ def test_a_file_that_would_leave_fewer_rows_is_refused_and_the_store_is_unchange
         assert candidacies(store) == before
         said = str(refused.value)
         assert f"candidacies {before:,} -> 100" in said and "--replace" in said
-        assert f"it replaces {LEAP.name}, imported" in said and str(shared / "data" / LEAP) in said
+        assert f"it replaces {LEAP.name}, imported" in said and str((shared / "data" / LEAP).resolve()) in said
         hull = store.connection.execute(
             "SELECT sum(seats) FROM seats_won WHERE ons_code = 'E06000010' AND party_code = 'LAB'").fetchone()
         assert hull == (31,)
