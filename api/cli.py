@@ -244,7 +244,8 @@ def _print_answer(answer: Answer) -> None:
         published = citation.published or "undated"
         out.print(f"  [{citation.n}] {citation.title} · {published} · {citation.article_id} "
                   f"chars {citation.start}-{citation.end}", style="dim", highlight=False, markup=False)
-    out.print(f"route {answer.route} · confidence {answer.confidence:.2f} · "
+    out.print(f"read as: {answer.understood}", style="dim", highlight=False, markup=False)
+    out.print(f"route {answer.route} · {answer.outcome} · confidence {answer.confidence:.2f} · "
               f"{answer.timings_ms.get('total', 0):.0f} ms", style="dim", highlight=False)
     if answer.sql:
         out.print(answer.sql, style="dim", highlight=False, markup=False)

@@ -89,6 +89,11 @@ class ChatResponse(BaseModel):
     session_id: str
     answer: str
     route: Literal["sql", "passages", "hybrid", "none"]
+    outcome: Literal["figure", "quote", "both", "no_data", "clarify", "not_understood", "refused"] = Field(
+        description="What kind of reply this is: a figure from the results, a quote from the coverage, both, no "
+        "data for that year or place, a clarifying question, a question not understood, or a refusal")
+    understood: str = Field(description="What the question was read as, e.g. "
+                            "\"seats won · Labour · Kingston upon Hull · 2018 local\"")
     confidence: float
     citations: list[CitationOut]
     sql: str | None
@@ -102,6 +107,8 @@ class ChatResponse(BaseModel):
             session_id=session_id,
             answer=answer.text,
             route=answer.route,
+            outcome=answer.outcome,
+            understood=answer.understood,
             confidence=round(answer.confidence, 3),
             citations=[CitationOut(**{f: getattr(c, f) for f in CitationOut.model_fields}) for c in answer.citations],
             sql=answer.sql,

@@ -30,7 +30,8 @@ def render_answer(reply: ChatResponse, asked_by: str | None = None) -> tuple[str
     head: list[Block] = []
     if asked_by:
         head.append(_context(asked_by))
-    tail: list[Block] = [_context(f"route: `{reply.route}` · confidence {reply.confidence:.2f}")]
+    tail: list[Block] = [_context(f"read as: {escape(reply.understood)}\nroute: `{reply.route}` · {reply.outcome} · "
+                                  f"confidence {reply.confidence:.2f}")]
     if reply.sql:
         tail.append(_section(_code("SQL", reply.sql)))
     if reply.rows:

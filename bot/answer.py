@@ -1,4 +1,4 @@
-"""The answer record every interface formats: text, route, confidence, citations, SQL and rows."""
+"""The answer record every interface formats: text, route, outcome, what was understood, citations, SQL, rows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from datetime import date
 from typing import Any, Literal
 
 Route = Literal["sql", "passages", "hybrid", "none"]
+# What kind of reply it is: a figure from the results, a quote from the coverage, both, no data for that
+# year or place, a clarifying question, a question not understood (saying what was read), or a refusal.
+Outcome = Literal["figure", "quote", "both", "no_data", "clarify", "not_understood", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +38,5 @@ class Answer:
     sql: str | None = None
     rows: tuple[dict[str, Any], ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    outcome: Outcome = field(kw_only=True)  # said by whoever makes the answer: never inferred from empty fields
+    understood: str = field(default="", kw_only=True)  # what the question was read as, in a short line

@@ -22,6 +22,7 @@ from bot.terms import term_coverage
 from bot.text import check_question
 from bot.titles import TitleIndex
 from bot.understand import Question, understand
+from bot.understood import describe_reading
 from corpus.results.names import normalise_name
 from corpus.store import Store
 from index.embed import TextEmbedder
@@ -109,7 +110,9 @@ class Bot:
         answer = self._answer(followed) or self._refusal()
         if conversation is not None:
             conversation.add(turn_for(text, followed, answer, self.gazetteer))
-        return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})
+        asks_why = followed.kind == "why" or bool(WHY.match(followed.question.text))
+        return replace(answer, understood=describe_reading(followed.question, self.gazetteer, asks_why),
+                       timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})
 
     def _answer(self, followed: FollowUp) -> Answer | None:
         """Answer a question as resolved against the conversation."""
@@ -119,7 +122,7 @@ class Bot:
         if followed.kind == "among" and previous is not None:
             return answer_among(question, previous.listed, self.store.connection, self.gazetteer) or Answer(
                 "I can narrow a list of places by who won or controls them, for example \"Which of those did "
-                "Labour win?\"", "none", 0.0)
+                "Labour win?\"", "none", 0.0, outcome="not_understood")
         if followed.kind == "same" and previous is not None and previous.route == "sql" and question.measure:
             # "And the Conservatives?" after a figure: the same figure for them, straight from the results.
             factual = answer_with_sql(question, self.store.connection, self.gazetteer)
@@ -131,7 +134,8 @@ class Bot:
         if followed.kind == "why":
             found = answer_from_passages(question, self.index, self.gazetteer, vector, self.titles)
             return found if found is not None and found.confidence >= QUOTE_AT else Answer(
-                f"I have no coverage that explains that. (I looked for: {question.text})", "none", 0.0)
+                f"I have no coverage that explains that. (I looked for: {question.text})", "none", 0.0,
+                outcome="no_data")
         return self._follow(self.router.decide(features(question, vector)), question, vector)
 
     def _follow(self, decision: RouteDecision, question: Question, vector: np.ndarray) -> Answer | None:
@@ -198,13 +202,15 @@ class Bot:
         pointed = route == "passages" and POINTS_AT_COVERAGE.search(question.text) is not None
         coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" or pointed else QUOTE_AT)
         if factual is not None and factual.sql is None and self._outside_results(question):
-            # The results have no such year or place: the coverage may (an MP's majority in 2001).
-            return quote(STRONG_QUOTE) or factual
+            # The results have no such year or place: the coverage may (an MP's majority in 2001), but only a
+            # quote about the year asked stands in for the figure; one about another year is merely near.
+            stand_in = quote(STRONG_QUOTE)
+            return stand_in if stand_in is not None and _about_the_years(question, stand_in) else factual
         if route == "hybrid" and coverage is not None and not self._speaks_of_places(question, coverage):
             coverage = None  # a loose quote about another place explains nothing about this one
         if route == "hybrid" and factual is not None and coverage is not None:
             return Answer(f"{factual.text}\n\n{coverage.text}", "hybrid", min(factual.confidence, coverage.confidence),
-                          citations=coverage.citations, sql=factual.sql, rows=factual.rows)
+                          citations=coverage.citations, sql=factual.sql, rows=factual.rows, outcome="both")
         if route == "hybrid" and factual is not None and factual.sql is not None:
             # Both sources were asked and the coverage had nothing on it: give the figure and say so, rather
             # than drop the second half of the question without a word.
@@ -235,7 +241,7 @@ class Bot:
             f"{years or 'none yet'} (seats won and held, council control, constituency winners, majorities, "
             f"turnout and votes) and {articles} articles of election coverage I can quote from."
         )
-        return Answer(text, "none", 0.0)
+        return Answer(text, "none", 0.0, outcome="refused")
 
 
 def _outside_names(question: Question) -> set[str]:
@@ -253,6 +259,13 @@ def _coverage_gap(question: Question) -> str:
     """What a figure-and-why answer says when the coverage has nothing to add."""
     about = f" about {' or '.join(p.name for p in question.places)}" if question.places else ""
     return f"The coverage I have says nothing{about} that answers the rest of the question."
+
+
+def _about_the_years(question: Question, coverage: Answer) -> bool:
+    """Every year the question names is the date of, or is written in, a passage the answer cites."""
+    cited = _cited_text(coverage)
+    dated = {c.published.year for c in coverage.citations if c.published}
+    return all(year in dated or str(year) in cited for year in question.years)
 
 
 def _cited_text(answer: Answer) -> str:

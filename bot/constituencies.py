@@ -72,14 +72,14 @@ def _constituency_result(context: Context, place: Place, election: Election, par
     if winner is None or votes is None:
         return winner or votes
     return Answer(f"{winner.text} {votes.text}", "sql", winner.confidence,
-                  sql=f"{winner.sql}\n;\n{votes.sql}", rows=winner.rows + votes.rows)
+                  sql=f"{winner.sql}\n;\n{votes.sql}", rows=winner.rows + votes.rows, outcome="figure")
 
 
 def national_seats(context: Context, election: Election, party: str) -> Answer | None:
     result = context.run("national_seats", election=election.id, party=party)
     if not result.rows:
         return Answer(f"{context.party(party)} won no seats at the general election of {day(election)}.", "sql",
-                      SURE, sql=result.sql)
+                      SURE, sql=result.sql, outcome="figure")
     row = result.rows[0]
     text = (
         f"{everyday(row['party'])} won {row['seats']} of the {row['total_seats']} seats at the general election of "

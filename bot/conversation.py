@@ -282,4 +282,4 @@ def unclear(question: Question, gazetteer: Gazetteer) -> Answer:
     else:
         text = (f"I'm not sure what you'd like to know{about}. Could you ask the whole question, for example "
                 "\"How many seats did the Conservatives win in Barnet in 2022?\"")
-    return Answer(text, "none", 0.0)
+    return Answer(text, "none", 0.0, outcome="clarify")

@@ -176,7 +176,7 @@ def local_total(context: Context, election: Election, party: str) -> Answer | No
     result = context.run("local_total", election=election.id, party=party)
     if not result.rows:
         return Answer(f"{context.party(party)} had no candidates in the local elections of {day(election)} "
-                      "in the results I have.", "sql", SURE, sql=result.sql)
+                      "in the results I have.", "sql", SURE, sql=result.sql, outcome="figure")
     row = result.rows[0]
     text = (
         f"{everyday(row['party'])} won {row['seats_won']:,} of the {row['seats_contested']:,} seats contested in the "
@@ -222,7 +222,7 @@ def control_changes(context: Context) -> Answer | None:
     previous = [e for e in context.gazetteer.elections_of("local") if e.day < election.day]
     if not previous:
         return Answer(f"I have no council control before the elections of {day(election)}, so I cannot say "
-                      "which councils changed hands then.", "sql", SURE)
+                      "which councils changed hands then.", "sql", SURE, outcome="no_data")
     party = question.parties[0] if question.parties else None
     gain = question.direction != "loss"
     result = context.run("control_changes", election=election.id, previous=previous[-1].id, party=party, gain=gain)
@@ -231,7 +231,7 @@ def control_changes(context: Context) -> Answer | None:
         verb = "gained" if gain else "lost"
         text = (f"{who} {verb} control of no councils" if who else "No council changed control") + \
             f" at the elections of {day(election)}, compared with {day(previous[-1])}."
-        return Answer(text, "sql", SURE, sql=result.sql)
+        return Answer(text, "sql", SURE, sql=result.sql, outcome="figure")
     listed = "; ".join(f"{r['council']} ({r['control_before']} to {r['control_after']})" for r in result.rows)
     if who:
         verb = "gained control of" if gain else "lost control of"

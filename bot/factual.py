@@ -6,7 +6,7 @@ import re
 
 import duckdb
 
-from bot.answer import Answer
+from bot.answer import Answer, Outcome
 from bot.constituencies import CONSTITUENCY, majority_ranking, national_seats
 from bot.councils import COUNCIL, control_changes, councils_controlled, held_ranking, local_total, ranking
 from bot.gazetteer import Election, Gazetteer, Place
@@ -28,7 +28,7 @@ def answer_with_sql(question: Question, connection: duckdb.DuckDBPyConnection, g
         return None  # "Who is the Labour leader in Hull…?": the results name no council's people
     if question.unknown_place and not question.places:
         return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "
-                      "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6)
+                      "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6, outcome="no_data")
     if question.places:
         place = question.places[0]
         elections, note = _elections_for_place(context, place, kind)
@@ -56,7 +56,8 @@ def _combine(
     verdict = _verdict(context, found)
     sql = "\n;\n".join(dict.fromkeys(a.sql for a in found if a.sql))
     rows = tuple(r for a in found for r in a.rows)
-    return Answer(f"{text} {verdict}".strip(), "sql", min(a.confidence for a in found), sql=sql, rows=rows)
+    return Answer(f"{text} {verdict}".strip(), "sql", min(a.confidence for a in found), sql=sql, rows=rows,
+                  outcome=_joined(found))
 
 
 def _verdict(context: Context, answers: list[Answer]) -> str:
@@ -112,7 +113,8 @@ def _without_place(context: Context, kind: str | None) -> Answer | None:
     if len(answers) == 1:
         return answers[0]
     return Answer(" ".join(a.text for a in answers), "sql", min(a.confidence for a in answers),
-                  sql="\n;\n".join(a.sql for a in answers if a.sql), rows=tuple(r for a in answers for r in a.rows))
+                  sql="\n;\n".join(a.sql for a in answers if a.sql), rows=tuple(r for a in answers for r in a.rows),
+                  outcome=_joined(answers))
 
 
 EXPLAINING = {"explain", "explains", "reason", "reasons", "because", "meaning", "mean"}
@@ -154,7 +156,7 @@ def _elections_for_place(context: Context, place: Place, kind: str | None) -> tu
     have_ids = [r["id"] for r in context.run("elections_with_data", place=place.code).rows]
     have = [e for e in context.gazetteer.elections if e.id in have_ids]
     if not have:
-        return [], Answer(f"I have no results for {place.name}.", "sql", SURE)
+        return [], Answer(f"I have no results for {place.name}.", "sql", SURE, outcome="no_data")
     if question.years:
         chosen = [e for e in have if e.day.year in question.years]
         missing = [y for y in question.years if all(e.day.year != y for e in have)]
@@ -162,7 +164,8 @@ def _elections_for_place(context: Context, place: Place, kind: str | None) -> tu
             years = " and ".join(str(e.day.year) for e in have)
             asked = " or ".join(str(y) for y in missing or question.years)
             kind_word = "council" if place.kind == "council" else "constituency"
-            return [], Answer(f"I have results for {place.name} ({kind_word}) in {years}, not {asked}.", "sql", SURE)
+            return [], Answer(f"I have results for {place.name} ({kind_word}) in {years}, not {asked}.", "sql", SURE,
+                              outcome="no_data")
         return chosen, None
     return [have[-1]], None
 
@@ -171,4 +174,9 @@ def _clarify(question: Question) -> Answer:
     mention = question.ambiguous[0]
     options = [f"{p.name} ({p.kind})" for p in mention.options[:6]]
     listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
-    return Answer(f'"{mention.mention}" could mean {listed}. Which one do you mean?', "sql", 0.5)
+    return Answer(f'"{mention.mention}" could mean {listed}. Which one do you mean?', "sql", 0.5, outcome="clarify")
+
+
+def _joined(answers: list[Answer]) -> Outcome:
+    """Answers given together hold a figure if any of them does."""
+    return "figure" if any(a.outcome == "figure" for a in answers) else answers[0].outcome

@@ -319,4 +319,4 @@ def _compose(quotes: list[Quote]) -> Answer:
             score=round(max(q.score for q in group), 4),
         ))
     confidence = float(np.clip(max(q.confidence for q in quotes), 0.0, 1.0))
-    return Answer("\n".join(parts), "passages", confidence, citations=tuple(citations))
+    return Answer("\n".join(parts), "passages", confidence, citations=tuple(citations), outcome="quote")

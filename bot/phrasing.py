@@ -63,7 +63,7 @@ def no_candidates(
 ) -> Answer:
     name = context.party(party) if party else "That party"
     text = f"{name} had no candidates in {place.name} on {day(election)}, so won no seats there."
-    return Answer(text, "sql", SURE, sql=result.sql)
+    return Answer(text, "sql", SURE, sql=result.sql, outcome="figure")
 
 
 def not_listed(context: Context, place: Place, election: Election, party: str, result: QueryResult) -> Answer:
@@ -71,12 +71,12 @@ def not_listed(context: Context, place: Place, election: Election, party: str, r
         f"The council composition for {place.name} after {day(election)} does not list {context.party(party)} "
         "separately (the source groups smaller parties and independents as 'Others')."
     )
-    return Answer(text, "sql", SURE, sql=result.sql)
+    return Answer(text, "sql", SURE, sql=result.sql, outcome="no_data")
 
 
 def answer_from(context: Context, text: str, result: QueryResult) -> Answer:
     confidence = SURE if context.question.years or context.question.latest else DEFAULTED
-    return Answer(capitalised(text), "sql", confidence, sql=result.sql, rows=tuple(result.rows))
+    return Answer(capitalised(text), "sql", confidence, sql=result.sql, rows=tuple(result.rows), outcome="figure")
 
 
 def capitalised(text: str) -> str:
@@ -98,13 +98,14 @@ def elections_of_kind(context: Context, kind: str) -> tuple[list[Election], Answ
     question = context.question
     have = context.gazetteer.elections_of(kind)
     if not have:
-        return [], Answer(f"I have no {kind} election results.", "sql", SURE)
+        return [], Answer(f"I have no {kind} election results.", "sql", SURE, outcome="no_data")
     if question.years:
         chosen = [e for e in have if e.day.year in question.years]
         if not chosen:
             years = " and ".join(str(e.day.year) for e in have)
             asked = " or ".join(str(y) for y in question.years)
-            return [], Answer(f"I have {kind} election results for {years}, not {asked}.", "sql", SURE)
+            return [], Answer(f"I have {kind} election results for {years}, not {asked}.", "sql", SURE,
+                              outcome="no_data")
         return chosen, None
     return [have[-1]], None
 

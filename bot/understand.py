@@ -294,6 +294,7 @@ def _unknown_place(words: list[str], used: set[int]) -> str | None:
 def _direction(norm: str) -> Literal["gain", "loss"] | None:
     if re.search(r"\b(lose|lost|loses|losing|losses|fell|fall)\b", norm):
         return "loss"
-    if re.search(r"\b(gain|gained|gains|take|took|win|won|capture\w*)\b", norm):
+    # Winning is not gaining: "how many seats did Labour win" asks for seats won, not a change.
+    if re.search(r"\b(gain|gained|gains|take|took|capture\w*)\b", norm):
         return "gain"
     return None

@@ -113,12 +113,15 @@ function rowsTable(rows) {
 function showAnswer(data) {
   addMessage("bot", (item) => {
     item.dataset.route = data.route;
+    item.dataset.outcome = data.outcome;
     const meta = element("p", "meta");
     meta.appendChild(element("span", `route route-${data.route}`, ROUTE_NAMES[data.route] || data.route));
     meta.appendChild(document.createTextNode(
       ` confidence ${data.confidence.toFixed(2)} · ${Math.round(data.timings_ms.total ?? 0)} ms`));
     item.appendChild(meta);
     item.appendChild(answerParagraphs(data));
+    // What the question was read as, so that a follow-up read the wrong way shows at once.
+    if (data.understood) item.appendChild(element("p", "meta understood", `read as: ${data.understood}`));
     if (data.rows.length) item.appendChild(rowsTable(data.rows));
     if (data.sql) {
       const details = element("details", "sql");

@@ -14,7 +14,8 @@ from api.app import create_app
 from tests.api.conftest import sample_settings
 
 pytestmark = pytest.mark.model
-CONTRACT = {"session_id", "answer", "route", "confidence", "citations", "sql", "rows", "timings_ms"}
+CONTRACT = {"session_id", "answer", "route", "outcome", "understood", "confidence", "citations", "sql", "rows",
+            "timings_ms"}
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,18 @@ def test_a_factual_answer_follows_the_contract(client: TestClient) -> None:
     assert body["route"] == "sql" and "31 of the 57 seats" in body["answer"]
     assert body["sql"].startswith("SELECT") and body["rows"][0]["seats_won"] == 31
     assert body["citations"] == [] and body["timings_ms"]["total"] > 0 and len(body["session_id"]) == 24
+    assert body["outcome"] == "figure" and body["understood"] == "seats won · Labour · Kingston upon Hull · 2018 local"
+
+
+@pytest.mark.parametrize(("question", "outcome"), [
+    ("How many seats did Labour win in Hull in 2018?", "figure"),
+    ("How many seats did Labour win in Hull in 2031?", "no_data"),
+    ("Why did the Lib Dems take control of Hull in 2022?", "quote"),
+    ("What is the capital of France?", "refused"),
+    ("And the Lib Dems?", "clarify"),  # a follow-up with nothing to follow
+])
+def test_every_answer_says_what_kind_of_reply_it_is(client: TestClient, question: str, outcome: str) -> None:
+    assert chat(client, question)["outcome"] == outcome
 
 
 def test_an_interpretive_answer_cites_real_passages(client: TestClient) -> None:

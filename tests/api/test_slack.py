@@ -264,6 +264,7 @@ def test_long_answers_fit_slacks_limits() -> None:
     citation = CitationOut(n=1, article_id="a", title="T & <b>", published=date(2022, 5, 6), passage_id="a#1",
                            start=0, end=10, text="One. Two.", score=0.5)
     reply = ChatResponse(session_id="s", answer="A long sentence about seats. " * 8000, route="hybrid", confidence=0.5,
+                         outcome="both", understood="seats won · Labour",
                          citations=[citation] * 20, sql="SELECT 1 " * 1000,
                          rows=[{"party": "Labour" * 20, "seats": n} for n in range(200)], timings_ms={})
     fallback, blocks = render_answer(reply)

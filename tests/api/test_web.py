@@ -55,6 +55,8 @@ def test_a_reporter_asks_a_factual_and_an_interpretive_question(browser: object,
 
     follow_up = ask(page, "And the Lib Dems?", 1)
     assert "Liberal Democrats won 24" in follow_up.locator(".answer").inner_text()
+    understood = follow_up.locator(".understood").inner_text()
+    assert understood == "read as: seats won · Liberal Democrats · Kingston upon Hull · 2018 local"
 
     coverage = ask(page, "Why did the Lib Dems take control of Hull in 2022?", 2)
     assert coverage.get_attribute("data-route") in {"passages", "hybrid"}
