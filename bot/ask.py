@@ -36,22 +36,6 @@ HYBRID_QUOTE_AT = 0.25  # beside a figure from the results, a looser quote still
 HALF_THE_TERMS = 0.5
 MOST_OF_THE_TERMS = 0.6
 STRONG_QUOTE = 0.6  # confidence at which a quote outweighs the router's doubt or the results' silence
-WHY = re.compile(r"\s*(why|how come)\b", re.I)
-EXPLAIN_TOO = re.compile(r"\b(and|but),? (why|how|what|does|did|is|was)\b|\bexplain\w*\b|\breasons?\b", re.I)
-# "view" in lower case only: "Plymouth Moor View" is a constituency, not an opinion.
-ATTRIBUTION = re.compile(r"\b(according to|article|piece|column|report(ed)?|the polls?|predict\w*|said|say|says|"
-                         r"claim\w*|(?-i:view)|critic\w*|argue\w*|analysis|think|thought|believe\w*|"
-                         r"hop(e|ed|ing))\b", re.I)
-# "By 9am on the morning after…", "overnight": a figure as reported during the count, which only the coverage
-# has; the results hold the final count. ("So far" is not one: people say it of the final count too.)
-DURING_THE_COUNT = re.compile(r"\bby \d{1,2}(:\d\d)? ?(am|pm)\b|\bovernight\b|\bat the time of writing\b"
-                              r"|\bas (the )?(counting|count|results) (went on|continued|came in)\b", re.I)
-A_WRITING = (r"(the|an?|this|that) ([\w'’-]+ ){0,4}"
-             r"(article|piece|column|analysis|coverage|report|blog|editorial|commentary)")
-# "What does the Grimsby piece say…?": asked of the articles themselves, so their best match is worth quoting.
-POINTS_AT_COVERAGE = re.compile(rf"\b{A_WRITING}s?\b", re.I)
-# "…according to the 2022 opinion piece": the figure asked for is the article's, not the results'.
-SOURCED = re.compile(rf"\b(according to|per|in) {A_WRITING}\b", re.I)
 # Nationalities and the nations themselves are where, not who: "Welsh seats" is no person the results lack.
 NATIONS = set("""england english wales welsh scotland scottish britain british uk ireland irish northern european
     europe america american france french germany german""".split())
@@ -110,7 +94,7 @@ class Bot:
         answer = self._answer(followed) or self._refusal()
         if conversation is not None:
             conversation.add(turn_for(text, followed, answer, self.gazetteer))
-        asks_why = followed.kind == "why" or bool(WHY.match(followed.question.text))
+        asks_why = followed.kind == "why" or followed.question.cues.asks_why
         return replace(answer, understood=describe_reading(followed.question, self.gazetteer, asks_why),
                        timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})
 
@@ -154,11 +138,11 @@ class Bot:
             """The results' answer (queried once per question)."""
             if "facts" not in found:
                 factual = answer_with_sql(question, self.store.connection, self.gazetteer)
-                split = EXPLAIN_TOO.search(question.text)
-                if (factual is None or factual.sql is None) and split is not None and split.start() > 0:
+                split = question.cues.explain_at
+                if (factual is None or factual.sql is None) and split:
                     # "How many seats did the Lib Dems gain in 2018, and what did that mean for Vince Cable?":
                     # the figure is asked for before the "and why"; the rest is for the coverage.
-                    first = understand(question.text[: split.start()], self.gazetteer)
+                    first = understand(question.text[:split], self.gazetteer)
                     figure = answer_with_sql(first, self.store.connection, self.gazetteer) if first.measure else None
                     factual = figure if figure is not None and figure.sql is not None else factual
                 found["facts"] = factual
@@ -166,9 +150,9 @@ class Bot:
 
         chances = decision.probabilities
         route = decision.route
-        why = bool(WHY.match(question.text))
-        cued = bool(EXPLAIN_TOO.search(question.text) or ATTRIBUTION.search(question.text)
-                    or DURING_THE_COUNT.search(question.text))
+        cues = question.cues
+        why = cues.asks_why
+        cued = cues.explains_too or cues.attributed or cues.during_count
         explained = why or cued or _names_outside_results(question)
         if route != "sql" and not explained and question.measure is not None:
             # A figure asked for plainly ("What was Labour's seat tally in Wigan?"): the results answer it.
@@ -190,16 +174,16 @@ class Bot:
             route = max(("sql", "passages", "hybrid"), key=lambda r: chances[r])
         if route in ("sql", "hybrid") and why:
             route = "passages"  # "Why did…" asks for reasons, which only the coverage gives
-        elif route in ("sql", "hybrid") and SOURCED.search(question.text) and not EXPLAIN_TOO.search(question.text):
+        elif route in ("sql", "hybrid") and cues.sourced and not cues.explains_too:
             route = "passages"  # "How many…, according to the opinion piece?": the article's figure
         elif route == "sql" and cued:
             route = "hybrid"  # "according to the article", "…and why": the coverage must speak too
-        elif route == "passages" and EXPLAIN_TOO.search(question.text) and question.measure is not None:
+        elif route == "passages" and cues.explains_too and question.measure is not None:
             route = "hybrid"  # "…the seat total for 2019, and explain why": a figure and its reasons
         factual = facts() if route != "passages" else None
         if route == "sql" and factual is not None and not self._outside_results(question):
             return factual
-        pointed = route == "passages" and POINTS_AT_COVERAGE.search(question.text) is not None
+        pointed = route == "passages" and cues.points_at_coverage
         coverage = quote(HYBRID_QUOTE_AT if route == "hybrid" or pointed else QUOTE_AT)
         if factual is not None and factual.sql is None and self._outside_results(question):
             # The results have no such year or place: the coverage may (an MP's majority in 2001), but only a

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from bot.answer import Answer, Route
+from bot.cues import read_cues
 from bot.gazetteer import Gazetteer, Place
 from bot.phrasing import everyday
 from bot.understand import Question
@@ -20,14 +21,6 @@ from corpus.results.names import normalise_name
 MAX_TURNS = 20  # kept per conversation; a follow-up only ever looks one back
 FollowKind = Literal["new", "same", "why", "among", "unclear"]
 
-OPENER = re.compile(r"^\s*(and|but|also|then|now|ok(ay)?|so|what about|how about|what of|same for|and what about|"
-                    r"and how about)\b", re.I)
-WHY_ALONE = re.compile(r"^\s*(and |but |so )?(why|how come|explain|why (is|was) that|why did (that|this) happen|"
-                       r"why so|what explains (it|that|this)|what are the reasons)\s*\??\s*$", re.I)
-WHY = re.compile(r"^\s*(why|how come)\b", re.I)
-AMONG = re.compile(r"\b(of|among|amongst) (those|these|them|that list)\b", re.I)
-PRONOUN = re.compile(r"\b(they|them|their|there|that one|those|these|it)\b", re.I)
-THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
 # A question's shape: carried over from the last turn when the follow-up only names something new.
 SHAPE = ("measure", "yes_no", "wants_list", "direction", "ranking", "latest", "region")
 # Verbs that say what was measured, for the question "Why?" puts to the coverage.
@@ -103,12 +96,12 @@ class FollowUp:
 
 def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> FollowUp:
     """Read a question in the light of the turn before it (None: the conversation is new)."""
-    text = question.text
-    if WHY_ALONE.match(text):
+    text, cues = question.text, question.cues
+    if cues.why_alone:
         if last is None or last.route == "none":
             return FollowUp("unclear", question)
         return FollowUp("why", _why(last, gazetteer), last)
-    if AMONG.search(text):
+    if cues.among:
         if last is None or not last.listed:
             return FollowUp("unclear", question)
         return FollowUp("among", _borrow(question, last, gazetteer, keep_shape=False), last)
@@ -124,7 +117,7 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
         return FollowUp("unclear", question)
     if reference == "pointing":
         borrowed = _borrow(question, last, gazetteer, keep_shape=False)
-        if WHY.match(text):
+        if cues.asks_why:
             return FollowUp("why", _why(_as_turn(borrowed, last), gazetteer), last)  # "Why did they win it?"
         return FollowUp("same", borrowed, last)
     borrowed = _borrow(question, last, gazetteer, keep_shape=question.measure is None)
@@ -141,11 +134,11 @@ def _reference(question: Question) -> Literal["elliptical", "pointing"] | None:
     """Elliptical ("And Trafford?"), pointing back ("How many did they win there?"), or neither."""
     text = question.text
     names = bool(question.parties or question.places or question.years or question.region)
-    if OPENER.match(text) and len(text.split()) <= 8:
+    if question.cues.opener and len(text.split()) <= 8:
         return "elliptical"
     if names and question.measure is None and len(text.split()) <= 4 and not question.ambiguous:
         return "elliptical"  # "Trafford?", "The Lib Dems in 2018?"
-    if PRONOUN.search(text) and not (question.parties and (question.places or question.region)):
+    if question.cues.pronoun and not (question.parties and (question.places or question.region)):
         return "pointing"
     return None
 
@@ -159,7 +152,7 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
     """
     changes: dict[str, Any] = {
         # "they" after "Who won Hartlepool?" are the winners the answer named
-        "parties": question.parties or last.parties or (last.answered_by if THEY.search(question.text) else ()),
+        "parties": question.parties or last.parties or (last.answered_by if question.cues.they else ()),
         # A region named anew ("And in London?") replaces the last turn's places rather than joining them.
         "places": question.places or (() if question.region else last.places),
         "years": question.years or last.years,
@@ -183,6 +176,8 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
             changes.update(places=tuple(options[0] for options in settled), ambiguous=(), kind=last.kind)
     if changes["places"]:
         changes["unknown_place"] = None
+    if "text" in changes:
+        changes["cues"] = read_cues(changes["text"])  # the wording now asked is the rewritten question's
     return replace(question, **changes)
 
 
@@ -218,8 +213,9 @@ def _as_turn(question: Question, last: Turn) -> Turn:
 
 def _why(last: Turn, gazetteer: Gazetteer) -> Question:
     """The question "Why?" puts to the coverage about the last answer."""
-    return Question(text=why_text(last, gazetteer), parties=last.parties or last.answered_by, places=last.places,
-                    years=last.years, kind=last.kind)
+    text = why_text(last, gazetteer)
+    return Question(text=text, parties=last.parties or last.answered_by, places=last.places, years=last.years,
+                    kind=last.kind, cues=read_cues(text))
 
 
 def why_text(last: Turn, gazetteer: Gazetteer) -> str:
@@ -273,10 +269,10 @@ def unclear(question: Question, gazetteer: Gazetteer) -> Answer:
     """The reply to a follow-up with nothing to follow: ask what is meant."""
     named = [everyday(gazetteer.party_name(p)) for p in question.parties] + [p.name for p in question.places]
     about = f" about {' and '.join(named)}" if named else ""
-    if AMONG.search(question.text):
+    if question.cues.among:
         text = ("I'm not sure which places you mean: my last answer did not list any. Ask about a list first, "
                 "for example \"Which councils did Labour gain in 2022?\", then narrow it.")
-    elif WHY_ALONE.match(question.text):
+    elif question.cues.why_alone:
         text = ("Why what? Ask a question first, for example \"How many seats did Labour win in Hull in 2018?\", "
                 "then ask why.")
     else:

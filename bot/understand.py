@@ -8,6 +8,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.cues import Cues, read_cues
 from bot.gazetteer import Gazetteer, Place
 from corpus.results.names import normalise_name
 
@@ -70,6 +71,7 @@ class Question:
     unknown_place: str | None = None  # words where a place name would go that name no place we know
     region: str | None = None  # "London councils", "in the North West"
     unmatched: tuple[str, ...] = field(default=())
+    cues: Cues = Cues()  # what the wording says beyond names and measure (asks why, follow-up form…)
 
 
 def understand(text: str, gazetteer: Gazetteer) -> Question:
@@ -102,6 +104,7 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         ranking=bool(RANKING.search(norm)),
         unknown_place=None if places or ambiguous or region else _unknown_place(words, used),
         region=region[1] if region else None,
+        cues=read_cues(text),
         unmatched=tuple(
             w for i, w in enumerate(words)
             if i not in used and w not in QUESTION_WORDS and not w.isdigit() and not (region and w in region[0])

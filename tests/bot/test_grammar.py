@@ -1,0 +1,39 @@
+"""The template compiler: what each construct matches, and a clear error for a broken template."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.grammar import GrammarError, anchored, compile_template
+
+LISTS = {"writing": ["article", "opinion piece"]}
+PATTERNS = {"clock": r"\d{1,2}(?::\d\d)? ?(?:am|pm)"}
+
+
+@pytest.mark.parametrize(("template", "at", "matches", "misses"), [
+    ("(why|how come)", "start", ["Why did Labour lose?", "how come?"], ["So why?", "whyever"]),
+    ("[and|but|so] why", "whole", ["Why?", "and why", "So, why?"], ["why not?", "and so why"]),
+    ("the … {writing}", "anywhere", ["the article", "the 2022 Grimsby opinion piece"],
+     ["the one two three four five article", "article"]),
+    ("predict*", "anywhere", ["predicted", "predictions"], ["unpredictable"]),
+    ("=view", "anywhere", ["in my view"], ["Plymouth Moor View"]),
+    ("by {clock}", "anywhere", ["by 9am", "by 10:30 pm"], ["by nine", "by 930"]),
+    ("as [the] count (went on|continued)", "anywhere", ["as the count went on", "as count continued"],
+     ["as the count stopped"]),
+])
+def test_a_template_matches_what_it_says_and_nothing_near(
+    template: str, at: str, matches: list[str], misses: list[str]
+) -> None:
+    pattern = anchored(compile_template(template, LISTS, PATTERNS), at)
+    assert [t for t in matches if not pattern.search(t)] == []
+    assert [t for t in misses if pattern.search(t)] == []
+
+
+@pytest.mark.parametrize(("template", "says"), [
+    ("(why|how", "missing ')'"),
+    ("why)", "unexpected ')'"),
+    ("{nowhere}", "no list or pattern called 'nowhere'"),
+])
+def test_a_broken_template_is_named_with_what_is_wrong(template: str, says: str) -> None:
+    with pytest.raises(GrammarError, match=says.replace("(", r"\(").replace(")", r"\)")):
+        compile_template(template, LISTS, PATTERNS)

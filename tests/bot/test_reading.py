@@ -1,0 +1,43 @@
+"""How questions are read: the table in readings.yaml, over the project's own sample."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.ask import Bot
+from bot.cues import Cues
+from bot.understand import Question, understand
+
+ROWS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("readings.yaml")).read_text(encoding="utf-8"))
+CUES = [f.name for f in fields(Cues) if f.type in (bool, "bool")]
+
+
+def reading(question: Question) -> dict[str, Any]:
+    """The parts of a reading the table states."""
+    return {
+        "measure": question.measure, "parties": list(question.parties), "places": [p.name for p in question.places],
+        "years": list(question.years), "kind": question.kind, "ambiguous": [a.mention for a in question.ambiguous],
+        "cues": [name for name in CUES if getattr(question.cues, name)],
+    }
+
+
+def test_the_table_is_well_formed() -> None:
+    assert len({row["q"] for row in ROWS}) == len(ROWS)
+    for row in ROWS:
+        assert set(row) <= {"q", "measure", "parties", "places", "years", "kind", "ambiguous", "cues", "known"}, row
+        assert set(row.get("cues", [])) <= set(CUES), row
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row["q"][:60] for row in ROWS])
+def test_a_question_is_read_as_the_table_says(row: dict[str, Any], sample_bot: Bot) -> None:
+    got = reading(understand(row["q"], sample_bot.gazetteer))
+    wrong = {k: (v, got[k]) for k, v in row.items() if k not in ("q", "known") and got[k] != v}
+    if "known" in row:
+        assert wrong, f"read right now, so move it out of `known`: {row['q']}"
+    else:
+        assert not wrong, f"{row['q']}: (expected, read) {wrong}"
