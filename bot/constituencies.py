@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.answer import Answer
 from bot.gazetteer import Election, Place
 from bot.phrasing import (
@@ -109,8 +107,8 @@ CONSTITUENCY: dict[str, Handler] = {
 def majority_ranking(context: Context, election: Election, party: str | None) -> Answer | None:
     """Constituencies by majority, smallest or largest first, for one party or all."""
     question = context.question
-    smallest = bool(re.search(r"\b(smallest|narrowest|closest|lowest|tightest|most marginal)\b", question.text.lower()))
-    limit = list_size(question.text)
+    smallest = question.cues.smallest
+    limit = list_size(question)
     result = context.run("majority_ranking", election=election.id, party=party, smallest=smallest, limit=limit)
     if not result.rows:
         return None

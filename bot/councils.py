@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bot.answer import Answer
@@ -196,7 +195,7 @@ def local_total(context: Context, election: Election, party: str) -> Answer | No
 
 def ranking(context: Context, election: Election, party: str) -> Answer | None:
     question = context.question
-    if re.search(r"\b(gains?|loss|losses|change)\b", question.text.lower()):
+    if question.cues.asks_change:
         gain = question.direction != "loss"
         result = context.run("change_ranking", election=election.id, party=party, gain=gain)
         listed = "; ".join(f"{r['council']} {r['net_change']:+d}" for r in result.rows)
@@ -205,7 +204,7 @@ def ranking(context: Context, election: Election, party: str) -> Answer | None:
                 f"after the previous election: {listed}")
     else:
         result = context.run("council_ranking", election=election.id, party=party, region=question.region,
-                             limit=list_size(question.text))
+                             limit=list_size(question))
         listed = "; ".join(f"{r['council']} {r['seats_won']}" for r in result.rows)
         text = f"Councils where {context.party(party)} won the most seats on {day(election)}: {listed}"
     if not result.rows:
@@ -269,7 +268,7 @@ def held_ranking(context: Context, election: Election, party: str | None) -> Ans
     if party is None:
         return None
     result = context.run("held_ranking", election=election.id, party=party, region=question.region,
-                         limit=list_size(question.text))
+                         limit=list_size(question))
     if not result.rows:
         return None
     listed = "; ".join(f"{r['council']} {r['seats_held']} of {r['total_seats']}" for r in result.rows)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 
 from bot.answer import Answer, Outcome
@@ -12,8 +10,6 @@ from bot.councils import COUNCIL, control_changes, councils_controlled, held_ran
 from bot.gazetteer import Election, Gazetteer, Place
 from bot.phrasing import SURE, Context, Handler, elections_of_kind, everyday
 from bot.understand import Question
-
-WHO = re.compile(r"\s*who\b", re.I)
 
 
 def answer_with_sql(question: Question, connection: duckdb.DuckDBPyConnection, gazetteer: Gazetteer) -> Answer | None:
@@ -24,7 +20,7 @@ def answer_with_sql(question: Question, connection: duckdb.DuckDBPyConnection, g
     kind = question.kind or _kind_of_measure(question)
     if question.measure is None and not (question.places and question.years):
         return None
-    if question.measure is None and WHO.match(question.text) and all(p.kind == "council" for p in question.places):
+    if question.measure is None and question.cues.asks_who and all(p.kind == "council" for p in question.places):
         return None  # "Who is the Labour leader in Hull…?": the results name no council's people
     if question.unknown_place and not question.places:
         return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "

@@ -4,7 +4,8 @@ A template is words separated by spaces, with
 - `(a|b c)` alternatives (each a sequence of its own), `[a b]` optional words,
 - `{name}` any phrase of a named list (each entry itself a template) or a named pattern,
 - `word*` a word beginning so ("predict*": predicts, prediction), `=Word` a word in exactly that case,
-- `…` up to four words of anything ("the … article": "the 2022 opinion article").
+- `…` up to four words of anything ("the … article": "the 2022 opinion article"); `…3` up to three,
+  `…1-4` one to four.
 Words match whole words, case aside; between words any spaces, and a comma, may stand.
 """
 
@@ -14,8 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 SEP = r",?\s+"
-GAP = r"(?:,?\s+[\w'’-]+){0,4}"  # "…": up to four words, each after its space
-TOKEN = re.compile(r"\(|\)|\[|\]|\||\{\w+\}|…|[^\s()\[\]|…]+")
+GAP = r"(?:,?\s+[\w'’-]+){{{least},{most}}}"  # "…": some words, each after its space
+TOKEN = re.compile(r"\(|\)|\[|\]|\||\{\w+\}|…(?:\d+(?:-\d+)?)?|[^\s()\[\]|…]+")
 
 
 class GrammarError(ValueError):
@@ -58,8 +59,9 @@ def _sequence(tokens: list[str], i: int, lists: Mapping[str, Sequence[str]],
     leading = True  # every item so far was optional: each then carries the separator after it
     while i < len(tokens) and tokens[i] not in ("|", ")", "]"):
         token = tokens[i]
-        if token == "…":
-            parts.append(GAP)
+        if token.startswith("…"):
+            least, _, most = token[1:].rpartition("-") if "-" in token else ("0", "", token[1:] or "4")
+            parts.append(GAP.format(least=least, most=most))
             leading, i = False, i + 1
             continue
         optional = token == "["

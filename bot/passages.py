@@ -11,7 +11,6 @@ from bot.answer import Answer, Citation
 from bot.gazetteer import Gazetteer
 from bot.terms import (
     WORD,
-    answer_type,
     fits_answer_type,
     length_weights,
     rarity_weights,
@@ -86,7 +85,7 @@ def _quote(question: Question, vector: np.ndarray, hits: list[SearchHit], index:
     if not quotes:
         return None
     answer = _compose(quotes)
-    wants = answer_type(question.text)
+    wants = question.cues.wants
     asked = {w.lower() for w in WORD.findall(question.text.lower())}
     if wants in ("number", "time") and not any(fits_answer_type(q.text, wants, asked) for q in quotes):
         # "How many…?" or "When…?" met by sentences with no figure or date in them: they speak of the
@@ -165,7 +164,7 @@ def _choose_quotes(
 ) -> list[Quote]:
     """Score every sentence of the best passages by key terms, the match of the sentence before it and the
     kind of answer the question wants, then re-score the front-runners by meaning."""
-    wants = answer_type(question.text)
+    wants = question.cues.wants
     asked = {w.lower() for w in WORD.findall(question.text.lower())}
     candidates = _score_sentences(question, hits, wants, asked)
     if not candidates:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +15,9 @@ from bot.understand import Question
 
 SURE = 0.95
 DEFAULTED = 0.85  # no year given: the latest election with results was assumed, and said
-# "How many seats did the Lib Dems gain?", "seats the Tories lost": news counts gains against the last time
-# those seats were fought, a figure none of the results files holds (their net change is composition
-# against composition: defections, by-elections and new boundaries included).
-GAINS = re.compile(r"\bseats? (did|have|has|had|will|would) (\w+ ){1,4}(gain(ed)?|lose|lost)\b"
-                   r"|\b(gain(ed|s)?|los[et]|losing)\s+(\w+ ){0,3}seats?\b|\bseats? (\w+ ){0,2}(gained|lost)\b", re.I)
+# Seats gained or lost (cues.yaml, asks_gains): news counts gains against the last time those seats were
+# fought, a figure none of the results files holds (their net change is composition against composition:
+# defections, by-elections and new boundaries included).
 GAINS_NOT_COUNTED = ("My results count seats won and seats held, not seats gained or lost against the last time "
                      "those seats were fought.")
 
@@ -112,14 +109,9 @@ def elections_of_kind(context: Context, kind: str) -> tuple[list[Election], Answ
 
 def asks_for_gains(question: Question) -> bool:
     """The question asks how many seats a party gained or lost, which the results do not count as such."""
-    return GAINS.search(question.text) is not None
+    return question.cues.asks_gains
 
 
-def list_size(text: str, default: int = 10) -> int:
+def list_size(question: Question, default: int = 10) -> int:
     """"Top 3 …" -> 3; a question that asks for one ("Which seat had…") -> 1."""
-    number = re.search(r"\b(top|first|best|worst|largest|smallest|biggest)\s+(\d{1,2})\b", text.lower())
-    if number:
-        return max(1, min(50, int(number.group(2))))
-    if re.match(r"\s*(which|what) (seat|council|constituency) (had|has|was)\b", text.lower()):
-        return 1
-    return default
+    return question.cues.how_many or default

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -20,11 +19,6 @@ from index.embed import TextEmbedder
 
 ROUTES: tuple[Route, ...] = get_args(Route)
 VECTORS_PREFIX = "router-questions-"  # the labelled questions' vectors, cached in the data folder
-EXPLAIN = re.compile(r"\b(why|how come|explain|reason|because|what (does|did) .* (mean|say|think|argue|claim)|"
-                     r"what do .* (say|think)|said|say|says|according|view|opinion|blame|struggle|matter)\b", re.I)
-FIGURE = re.compile(
-    r"\b(how many|what (was|is) the (majority|turnout)|who (won|controls|runs)|which (party|councils))\b", re.I
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +31,12 @@ class RouteDecision:
 
 def features(question: Question, vector: np.ndarray) -> np.ndarray:
     """The question's embedding followed by the signals understanding found (0/1 each)."""
-    text = question.text
+    cues = question.cues
     flags = [
         bool(question.places), bool(question.parties), bool(question.years), question.measure is not None,
-        question.unknown_place is not None, bool(question.ambiguous), bool(EXPLAIN.search(text)),
-        bool(FIGURE.search(text)), bool(EXPLAIN.search(text)) and question.measure is not None,
-        len(text.split()) <= 2,
+        question.unknown_place is not None, bool(question.ambiguous), cues.explains,
+        cues.asks_figure, cues.explains and question.measure is not None,
+        len(question.text.split()) <= 2,
     ]
     return np.concatenate([vector.astype(np.float32), np.asarray(flags, dtype=np.float32)])
 

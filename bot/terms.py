@@ -33,23 +33,6 @@ NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|ele
 PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 
 
-def answer_type(question: str) -> str | None:
-    """What kind of answer the question wants: a number, a name, a time, or anything."""
-    lowered = question.lower()
-    if re.search(r"\b(how (many|much|long|old|big|large|far)|what (\w+ ){0,3}(share|proportion|percentage|rate|range|"
-                 r"number|sum|age|figure|threshold|starting point|amount|level|pay|price|cost|total|majority|"
-                 r"turnout|margin|swing)|what (was|is) the (majority|turnout|total|cost))\b", lowered):
-        return "number"
-    if re.search(r"\b(who|whom|whose|which (\w+ )?(mp|minister|leader|candidate|person|man|woman|school|seat|"
-                 r"paper|newspaper|party|town|city|constituency|council|strategist|member|firm|company)(e?s)?)\b",
-                 lowered):
-        return "name"
-    # "When…?" asks for a time; "How did he react when she quit?" does not.
-    if re.match(r"\s*(and |so )?when\b", lowered) or re.search(r"\bwhat (year|date|day|month)\b", lowered):
-        return "time"
-    return None
-
-
 def fits_answer_type(sentence: str, wants: str | None, asked: set[str]) -> float:
     """1 when the sentence holds something of the kind asked for that the question does not already say."""
     if wants == "number":

@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 
 from bot.ask import Bot
+from bot.cues import read_cues
 from bot.passages import _hands_on
-from bot.terms import answer_type, sentence_terms
+from bot.terms import sentence_terms
 from index.build import ingest
 from index.embed import Embedder
 
@@ -108,11 +109,11 @@ def test_the_detail_after_the_claim_is_quoted_with_it(coverage_bot: Bot) -> None
 
 
 def test_what_kind_of_answer_a_question_wants() -> None:
-    assert answer_type("What growth rate did the Chancellor forecast?") == "number"
-    assert answer_type("What minimum weekly maternity pay did the manifesto promise?") == "number"
-    assert answer_type("Which Labour seats were most exposed?") == "name"
-    assert answer_type("When did the count finish?") == "time"
-    assert answer_type("How did the UKIP leader react when Kilroy-Silk quit?") is None
+    assert read_cues("What growth rate did the Chancellor forecast?").wants == "number"
+    assert read_cues("What minimum weekly maternity pay did the manifesto promise?").wants == "number"
+    assert read_cues("Which Labour seats were most exposed?").wants == "name"
+    assert read_cues("When did the count finish?").wants == "time"
+    assert read_cues("How did the UKIP leader react when Kilroy-Silk quit?").wants is None
 
 
 def test_words_that_only_say_where_to_look_count_for_less() -> None:

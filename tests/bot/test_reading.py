@@ -15,6 +15,7 @@ from bot.understand import Question, understand
 
 ROWS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("readings.yaml")).read_text(encoding="utf-8"))
 CUES = [f.name for f in fields(Cues) if f.type in (bool, "bool")]
+KEYS = {"q", "measure", "parties", "places", "years", "kind", "ambiguous", "cues", "limit", "known"}
 
 
 def reading(question: Question) -> dict[str, Any]:
@@ -22,14 +23,14 @@ def reading(question: Question) -> dict[str, Any]:
     return {
         "measure": question.measure, "parties": list(question.parties), "places": [p.name for p in question.places],
         "years": list(question.years), "kind": question.kind, "ambiguous": [a.mention for a in question.ambiguous],
-        "cues": [name for name in CUES if getattr(question.cues, name)],
+        "cues": [name for name in CUES if getattr(question.cues, name)], "limit": question.cues.how_many,
     }
 
 
 def test_the_table_is_well_formed() -> None:
     assert len({row["q"] for row in ROWS}) == len(ROWS)
     for row in ROWS:
-        assert set(row) <= {"q", "measure", "parties", "places", "years", "kind", "ambiguous", "cues", "known"}, row
+        assert set(row) <= KEYS, row
         assert set(row.get("cues", [])) <= set(CUES), row
 
 
