@@ -25,6 +25,7 @@ class Citation:
     end: int
     text: str
     score: float
+    quoted: tuple[str, ...] = ()  # the sentences of the passage the answer quotes
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,13 @@ from bot.among import answer_among
 from bot.answer import Answer
 from bot.conversation import Conversation, FollowUp, resolve, turn_for, unclear
 from bot.factual import answer_with_sql
+from bot.figure_questions import (
+    asks_plain_figure,
+    cannot_read,
+    facts_not_forecasts,
+    forecast_measure,
+    quote_holds_figure,
+)
 from bot.gazetteer import Gazetteer
 from bot.passages import answer_from_passages
 from bot.router import RouteDecision, Router, features, load_labelled_questions, train_router
@@ -107,6 +114,9 @@ class Bot:
             return answer_among(question, previous.listed, self.store.connection, self.gazetteer) or Answer(
                 "I can narrow a list of places by who won or controls them, for example \"Which of those did "
                 "Labour win?\"", "none", 0.0, outcome="not_understood")
+        cues = question.cues
+        if cues.opinion or (cues.forecast and not (cues.attributed or cues.points_at_coverage or cues.sourced)):
+            return self._facts_not_forecasts(question)
         if followed.kind == "same" and previous is not None and previous.route == "sql" and question.measure:
             # "And the Conservatives?" after a figure: the same figure for them, straight from the results.
             factual = answer_with_sql(question, self.store.connection, self.gazetteer)
@@ -120,7 +130,23 @@ class Bot:
             return found if found is not None and found.confidence >= QUOTE_AT else Answer(
                 f"I have no coverage that explains that. (I looked for: {question.text})", "none", 0.0,
                 outcome="no_data")
-        return self._follow(self.router.decide(features(question, vector)), question, vector)
+        answer = self._follow(self.router.decide(features(question, vector)), question, vector)
+        # A figure asked for plainly, of places and parties only (a person named is the coverage's to speak of),
+        # that the results did not give: a quote that is only near is no answer.
+        plain = asks_plain_figure(question) and not _names_outside_results(question)
+        if plain and (answer is None or answer.outcome == "quote"
+                      and not quote_holds_figure(question, answer, self.gazetteer)):
+            return cannot_read(question, self.gazetteer, self._covers())
+        return answer
+
+    def _facts_not_forecasts(self, question: Question) -> Answer:
+        """A forecast gets the latest result for what it asks about; voting advice, a plain refusal."""
+        latest = None
+        if (question.places or question.ambiguous) and not question.cues.opinion:
+            measure = question.measure or (forecast_measure(question.places[0]) if question.places else None)
+            latest = answer_with_sql(replace(question, years=(), latest=True, measure=measure),
+                                     self.store.connection, self.gazetteer)
+        return facts_not_forecasts(question, latest, self._covers())
 
     def _follow(self, decision: RouteDecision, question: Question, vector: np.ndarray) -> Answer | None:
         """Answer by the route chosen, falling back to the other source before giving up."""
@@ -218,14 +244,15 @@ class Bot:
         return question.unknown_place is not None or any(y not in years for y in question.years)
 
     def _refusal(self) -> Answer:
+        return Answer(f"I can't answer that from what I have. {self._covers()}", "none", 0.0, outcome="refused")
+
+    def _covers(self) -> str:
+        """What the bot covers, in a sentence for its refusals."""
         years = ", ".join(f"{e.day.year} ({e.kind})" for e in self.gazetteer.elections)
         articles = self.store.coverage_counts()["articles"]
-        text = (
-            "I can't answer that from what I have. I cover official results for the elections of "
-            f"{years or 'none yet'} (seats won and held, council control, constituency winners, majorities, "
-            f"turnout and votes) and {articles} articles of election coverage I can quote from."
-        )
-        return Answer(text, "none", 0.0, outcome="refused")
+        return (f"I cover official results for the elections of {years or 'none yet'} (seats won and held, council "
+                f"control, constituency winners, majorities, turnout and votes) and {articles} articles of election "
+                "coverage I can quote from.")
 
 
 def _outside_names(question: Question) -> set[str]:

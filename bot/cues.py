@@ -20,6 +20,7 @@ class Cues:
     """What the wording says: each field is one entry of cues.yaml."""
 
     asks_why: bool = False
+    asks_how: bool = False
     why_alone: bool = False
     explains_too: bool = False
     attributed: bool = False
@@ -41,6 +42,8 @@ class Cues:
     wants_name: bool = False
     wants_time: bool = False
     starts_when: bool = False
+    forecast: bool = False
+    opinion: bool = False
     explain_at: int | None = None  # where "…and why" begins: the figure is asked for before it
     limit: int | None = None  # "top 3": 3 (at most 50)
 

@@ -164,3 +164,24 @@ def test_the_openapi_document_describes_chat(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/chat" in spec["paths"] and "ChatResponse" in spec["components"]["schemas"]
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize(("question", "route", "outcome", "says"), [
+    # A forecast gets the latest result as a fact, and a plain word that the bot does not forecast.
+    ("Will the Tories keep Barnet at the next election?", "sql", "figure",
+     ["Labour controlled Barnet with 41 of the 63 seats", "I don't forecast elections"]),
+    ("how many seats will labour win in hull in 2026", "sql", "figure",
+     ["Labour won 9 of the 19 seats", "I don't forecast elections"]),
+    ("Who should I vote for in Barnet?", "none", "refused", ["I don't give opinions or say whom to vote for"]),
+    # A figure the results cannot give is said to be so, with what was read, not answered with a near quote.
+    ("Which constituency had the lowest turnout in 2017?", "none", "not_understood",
+     ["I read this as: turnout · smallest first · 2017 general", "I can't answer that from the results"]),
+    # ...but a quoted sentence that gives the figure asked, of the place and year asked, may stand in for it.
+    ("What was the turnout in Barnet in 2022?", "passages", "quote", ["38 per cent in Barnet"]),
+])
+def test_forecasts_advice_and_unreadable_figures_are_answered_honestly(
+    client: TestClient, question: str, route: str, outcome: str, says: list[str]
+) -> None:
+    body = chat(client, question)
+    assert (body["route"], body["outcome"]) == (route, outcome), body["answer"]
+    assert all(s in body["answer"] for s in says), body["answer"]

@@ -37,3 +37,15 @@ def test_a_template_matches_what_it_says_and_nothing_near(
 def test_a_broken_template_is_named_with_what_is_wrong(template: str, says: str) -> None:
     with pytest.raises(GrammarError, match=says.replace("(", r"\(").replace(")", r"\)")):
         compile_template(template, LISTS, PATTERNS)
+
+
+def test_every_measure_has_the_words_a_quote_must_use_to_speak_of_it() -> None:
+    from importlib import resources
+    from typing import get_args
+
+    import yaml
+
+    from bot.understand import Measure
+
+    words = yaml.safe_load(resources.files("bot").joinpath("measure_words.yaml").read_text(encoding="utf-8"))
+    assert set(words) == set(get_args(Measure))
