@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.ask import Bot, ask_in_sessions
 from bot.evaluate import load_suite, run_suite
+from tests.eval.test_suites import assert_only_known_failures
 
 SUITE = Path(__file__).parent / "conversations.yaml"
 
@@ -16,3 +17,4 @@ def test_conversation_suite_is_at_least_90_percent_right(coverage_bot: Bot) -> N
     failures = "\n".join(f"{o.case.id}: {o.case.turns} -> {'; '.join(o.reasons)}"
                          for o in report.outcomes if not o.passed)
     assert report.accuracy >= 0.90, failures
+    assert_only_known_failures(report, "conversations.yaml")
