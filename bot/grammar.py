@@ -5,7 +5,7 @@ A template is words separated by spaces, with
 - `{name}` any phrase of a named list (each entry itself a template) or a named pattern,
 - `word*` a word beginning so ("predict*": predicts, prediction), `=Word` a word in exactly that case,
 - `…` up to four words of anything ("the … article": "the 2022 opinion article"); `…3` up to three,
-  `…1-4` one to four.
+  `…1-4` one to four, `…*` any number.
 Words match whole words, case aside; between words any spaces, and a comma, may stand.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 SEP = r",?\s+"
 GAP = r"(?:,?\s+[\w'’-]+){{{least},{most}}}"  # "…": some words, each after its space
-TOKEN = re.compile(r"\(|\)|\[|\]|\||\{\w+\}|…(?:\d+(?:-\d+)?)?|[^\s()\[\]|…]+")
+TOKEN = re.compile(r"\(|\)|\[|\]|\||\{\w+\}|…(?:\*|\d+(?:-\d+)?)?|[^\s()\[\]|…]+")
 
 
 class GrammarError(ValueError):
@@ -61,6 +61,7 @@ def _sequence(tokens: list[str], i: int, lists: Mapping[str, Sequence[str]],
         token = tokens[i]
         if token.startswith("…"):
             least, _, most = token[1:].rpartition("-") if "-" in token else ("0", "", token[1:] or "4")
+            most = "" if most == "*" else most  # "…*": any number of words
             parts.append(GAP.format(least=least, most=most))
             leading, i = False, i + 1
             continue

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from rapidfuzz import fuzz, process
 
 from bot.cues import Cues, read_cues
 from bot.gazetteer import Gazetteer, Place
+from bot.lexicon import lexicon
 from corpus.results.names import normalise_name
 
 Measure = Literal[
@@ -18,30 +19,13 @@ Measure = Literal[
 ]
 MAX_WORDS_IN_NAME = 6
 FUZZY_CUTOFF = 86
-# Words that are never (part of) a misspelt name, so fuzzy matching does not turn "seats" into "Seaton".
-QUESTION_WORDS = set(
-    """a an the of in on at for to from by and or but with did do does was were is are be been has have had how
-    many much what which who whom whose when where why won win wins winning lose lost loses gain gained gains
-    take took seats seat councillors councillor council councils control controls controlled party parties vote
-    votes voted share turnout majority largest biggest most more less fewer than after before between compared
-    election elections general local locals result results there their they it its that this those these about
-    me tell show give list number total overall all any each every per cent percent percentage year years may
-    june december last latest recent previous constituency constituencies mp mps ward wards held hold holds
-    against versus vs run runs running charge who's whats what's did didn't new same change changed hands
-    make up makeup composition size get got getting gains losses loss sit sits national nationally uk
-    overall total altogether country britain
-    where""".split()
-)
-# Words in many place names that never name a place alone ("Leeds City Council" is Leeds).
-DIRECTIONS = {"north", "south", "east", "west", "central", "mid", "upper", "lower", "great", "new", "old", "city",
-              "county", "borough", "district", "royal", "saint", "port"}
-STOP_PARTY_ALIASES = {"c", "l", "g", "ind", "other", "others", "all others", "lib", "yes", "new", "one"}
+# Word lists (reading.yaml): words that never name anything, words in many place names that never name a
+# place alone, party codes that are ordinary words.
+QUESTION_WORDS = lexicon().words["question_words"]
+DIRECTIONS = lexicon().words["place_words"]
+STOP_PARTY_ALIASES = lexicon().words["not_party_names"]
 POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # "Lincoln's seats" names Lincoln
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-GENERAL_WORDS = re.compile(r"\b(general elections?|ge\s?\d{0,4}|constituenc\w*|mps?|westminster|parliament\w*)\b")
-LOCAL_WORDS = re.compile(r"\b(locals?|local elections?|council\w*|ward\w*|mayor\w*)\b")
-RANKING = re.compile(r"\b(most seats|most councillors|top \d+|top|biggest (gains|losses|net)|rank\w*|best|worst)\b")
-LATEST = re.compile(r"\b(last|latest|most recent|previous)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +71,8 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     if region and any(region[0] in normalise_name(p.name) for p in places):
         region = None  # "North East Lincolnshire" is a council, not the North East
     kind = kind or _kind_of_places(places)
-    measure = _measure(norm, kind, bool(parties))
+    measure = cast(Measure | None, lexicon().measure(norm, kind, bool(parties)))
+    shapes = lexicon().shapes
     return Question(
         text=text,
         parties=tuple(dict.fromkeys(parties)),
@@ -95,13 +80,12 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         ambiguous=tuple(ambiguous),
         years=years,
         kind=kind,
-        latest=bool(LATEST.search(norm)) and not years,
+        latest=bool(shapes["latest"].search(norm)) and not years,
         measure=measure,
-        yes_no=bool(re.match(r"^(did|do|does|is|was|were|has|have|are|had)\b", norm)),
-        wants_list=bool(re.search(r"\b(which|what|list|name)\b.*\b(councils|constituencies|seats|places)\b"
-                                  r"|\bhow many (\w+ ){0,2}councils\b", norm)),
-        direction=_direction(norm),
-        ranking=bool(RANKING.search(norm)),
+        yes_no=bool(shapes["yes_no"].search(norm)),
+        wants_list=bool(shapes["wants_list"].search(norm)),
+        direction="loss" if shapes["loss"].search(norm) else "gain" if shapes["gain"].search(norm) else None,
+        ranking=bool(shapes["ranking"].search(norm)),
         unknown_place=None if places or ambiguous or region else _unknown_place(words, used),
         region=region[1] if region else None,
         cues=read_cues(text),
@@ -204,10 +188,9 @@ def _fuzzy(
 
 def _election_kind(norm: str, years: tuple[int, ...], gazetteer: Gazetteer) -> Literal["local", "general"] | None:
     """The kind of election named in words, else the only kind held in the years named."""
-    if GENERAL_WORDS.search(norm):
-        return "general"
-    if LOCAL_WORDS.search(norm):
-        return "local"
+    for kind in ("general", "local"):
+        if lexicon().kinds[kind].search(norm):
+            return kind
     kinds = {e.kind for e in gazetteer.elections if e.day.year in years}
     return kinds.pop() if len(kinds) == 1 else None
 
@@ -241,44 +224,6 @@ def _settle_kind(
     return places, ambiguous
 
 
-def _measure(norm: str, kind: str | None, names_party: bool) -> Measure | None:
-    """What the question measures, from its wording (checked in order: the first rule that fits wins)."""
-    rules: list[tuple[str, Measure]] = [
-        (r"\bturn ?out\b", "turnout"),
-        (r"\b(vote share|share of (the )?votes?|per ?cent|percentage)\b", "vote_share"),
-        (r"\bhow many votes\b|\bvotes did\b|\bnumber of votes\b|\bvotes (for|cast)\b", "votes"),
-        (r"\bmajorit(y|ies)\b" if kind == "general" else r"\bmajority of\b", "majority"),
-        (r"\bchange[ds]? (of )?control\b|\b(gain(ed|s)?|los[et]|took|take|flip\w*|swap\w*)\b.*\bcontrol\b"
-         r"|\bcontrol\b.*\b(gain(ed|s)?|los[et]|change[ds]?|changed hands)\b"
-         r"|\bwhich councils did\b.*\b(gain|lose|take|win)\b(?!.*\bseats\b)|\bchanged hands\b"
-         r"|\bhow many (\w+ ){0,2}councils did\b.*\b(gain|lose|take)\b(?!.*\bseats\b)", "control_change"),
-        (r"\bhow many (\w+ ){0,2}councils\b(?!.*\bseats\b)", "control"),  # "How many London councils did Labour win?"
-        (r"\b(largest|biggest)\b(?! (gains?|loss|losses|net|falls?|swings?))"
-         r"|\bmost seats on\b|\bmost councillors\b", "largest_party"),
-        (r"\b(who|which party)\b.*\b(control|controls|controlled|runs?|running|in charge)\b|\bcontrol of\b"
-         r"|\b(run|controlled|led) by\b|\b(under|in) no overall control\b|\bnoc\b|\bcontrol\b", "control"),
-        (r"\b(get|got|were|was|be) elected\b|\bcouncillors elected\b", "seats_won"),
-        (r"\bhow (many|big)\b.*\b(seats|councillors)\b.*"
-         r"\b(are there|are on|is on|on .*council|in total|council have)\b"
-         r"|\b(size of|how big is)\b", "council_size"),
-        (r"\b(seats held|hold|holds|held|have on|has on|sit on|sits on|councillors (does|did|were|are)"
-         r"|(have|had)\b(?!.*\b(won|gained|lost|taken)\b)"
-         r"|make ?up|composition)\b", "seats_held"),
-        (r"\b(who won|who is the mp|which party won|winner|won the seat|who took|elected mp|win the seat)\b"
-         r"(?!.*\bseats\b)", "winner"),
-        (r"\b(seats?|tally|mps|wins?|won|gained|elected|gains|losses)\b", "seats_won"),
-        (r"\b(result|results|what happened|how did .* (do|vote|go))\b", "full_result"),
-    ]
-    for pattern, measure in rules:
-        if measure == "council_size" and names_party:
-            continue  # "how many seats on X council did the Tories hold" asks for seats held
-        if re.search(pattern, norm):
-            if kind == "general" and measure in {"seats_held", "council_size", "largest_party"}:
-                return "seats_won"
-            return measure
-    return None
-
-
 def _unknown_place(words: list[str], used: set[int]) -> str | None:
     """Unrecognised words right after "in", "at" or "for": where people put a place name."""
     for index, word in enumerate(words[:-1]):
@@ -291,13 +236,4 @@ def _unknown_place(words: list[str], used: set[int]) -> str | None:
                 following.append(candidate)
             if following:
                 return " ".join(following)
-    return None
-
-
-def _direction(norm: str) -> Literal["gain", "loss"] | None:
-    if re.search(r"\b(lose|lost|loses|losing|losses|fell|fall)\b", norm):
-        return "loss"
-    # Winning is not gaining: "how many seats did Labour win" asks for seats won, not a change.
-    if re.search(r"\b(gain|gained|gains|take|took|capture\w*)\b", norm):
-        return "gain"
     return None

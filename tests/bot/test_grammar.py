@@ -49,3 +49,35 @@ def test_every_measure_has_the_words_a_quote_must_use_to_speak_of_it() -> None:
 
     words = yaml.safe_load(resources.files("bot").joinpath("measure_words.yaml").read_text(encoding="utf-8"))
     assert set(words) == set(get_args(Measure))
+
+
+def test_the_reading_grammar_names_only_measures_the_results_know() -> None:
+    from typing import get_args
+
+    from bot.lexicon import lexicon
+    from bot.understand import Measure
+
+    known = set(get_args(Measure))
+    grammar = lexicon()
+    assert {rule.measure for rule in grammar.measures} == known
+    assert set(grammar.at_general) | set(grammar.at_general.values()) <= known
+    assert {"question_words", "place_words", "not_party_names"} <= set(grammar.words)
+    assert all(isinstance(w, str) and w == w.lower() for words in grammar.words.values() for w in words)
+
+
+@pytest.mark.parametrize(("question", "kind", "measure"), [
+    ("how many seats did labour win in hull", None, "seats_won"),
+    ("how many seats did labour hold in hull", None, "seats_held"),
+    ("how many seats did labour hold in hull", "general", "seats_won"),  # no council at a general election
+    ("which councils did labour gain", None, "control_change"),
+    ("which councils did labour gain seats in", None, "seats_won"),
+    ("who runs barnet", None, "control"),
+    ("what was the majority in hartlepool", "general", "majority"),
+    ("what was the majority in hartlepool", "local", None),
+    ("biggest party in trafford", None, "largest_party"),
+    ("biggest gains in trafford", None, "seats_won"),
+])
+def test_the_first_measure_whose_wording_fits_wins(question: str, kind: str | None, measure: str | None) -> None:
+    from bot.lexicon import lexicon
+
+    assert lexicon().measure(question, kind, names_party=True) == measure
