@@ -284,6 +284,8 @@ def eval_command(
     p50, p95 = report.latency()
     out.print(f"{suite.name}: accuracy {report.accuracy:.1%} over {len(report.outcomes)} cases; "
               f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", highlight=False)
+    for half, (ok, total) in report.accuracy_by_phrasing().items():
+        out.print(f"  {half} phrasings: {ok / total:.1%} ({ok} of {total})", highlight=False)
     for line in route_chart(report.accuracy_by_route())[1:-1]:
         out.print(f"  {line}", highlight=False, markup=False)
     for outcome in report.outcomes:

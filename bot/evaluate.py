@@ -33,6 +33,7 @@ class Case:
     expect: tuple[tuple[str, ...], ...] = ()
     forbid: tuple[str, ...] = ()
     cite: tuple[str, ...] = ()
+    phrasing: str | None = None  # "tuned" or "held-out": whether the grammar may be fitted to its wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,15 @@ class Report:
             passed, cases = totals.setdefault(outcome.case.routes[0], [0, 0])
             totals[outcome.case.routes[0]] = [passed + outcome.passed, cases + 1]
         return {route: (p, n) for route, (p, n) in totals.items()}
+
+    def accuracy_by_phrasing(self) -> dict[str, tuple[int, int]]:
+        """Phrasing half ("tuned", "held-out") -> (passed, cases), for suites whose cases say."""
+        totals: dict[str, list[int]] = {}
+        for outcome in self.outcomes:
+            if outcome.case.phrasing:
+                passed, cases = totals.setdefault(outcome.case.phrasing, [0, 0])
+                totals[outcome.case.phrasing] = [passed + outcome.passed, cases + 1]
+        return {half: (p, n) for half, (p, n) in sorted(totals.items(), reverse=True)}
 
     def confusion(self) -> Counter[tuple[str, str]]:
         """(expected route, route given) -> cases."""
@@ -103,6 +113,7 @@ def load_suite(path: Path) -> list[Case]:
         cases.append(Case(
             id=str(item.get("id", number)), turns=tuple(turns), routes=tuple(routes), expect=groups,
             forbid=tuple(str(s) for s in item.get("forbid", [])), cite=tuple(str(s) for s in item.get("cite", [])),
+            phrasing=str(item["phrasing"]) if item.get("phrasing") else None,
         ))
     return cases
 
@@ -158,6 +169,11 @@ def render_markdown(report: Report) -> str:
     ]
     for route, (ok, total) in sorted(report.accuracy_by_route().items()):
         lines.append(f"| {route} | {ok} | {total} | {ok / total:.1%} |")
+    halves = report.accuracy_by_phrasing()
+    if halves:
+        lines += ["", "Phrasings the grammar was fitted to, and those held out from it:", "",
+                  "| phrasings | passed | cases | accuracy |", "|---|---:|---:|---:|"]
+        lines += [f"| {half} | {ok} | {total} | {ok / total:.1%} |" for half, (ok, total) in halves.items()]
     lines += ["", "Accuracy per expected route:", "", *route_chart(report.accuracy_by_route())]
     confusion = report.confusion()
     lines += ["", "Route confusion (rows: expected, columns: given):", "",
@@ -195,6 +211,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "suite": report.suite,
         "accuracy": report.accuracy,
         "by_route": {r: {"passed": p, "cases": n} for r, (p, n) in report.accuracy_by_route().items()},
+        "by_phrasing": {h: {"passed": p, "cases": n} for h, (p, n) in report.accuracy_by_phrasing().items()},
         "latency_ms": {"p50": p50, "p95": p95},
         "cases": [
             {"id": o.case.id, "question": o.case.turns[-1], "passed": o.passed, "reasons": list(o.reasons),

@@ -25,7 +25,7 @@ QUESTION_WORDS = lexicon().words["question_words"]
 DIRECTIONS = lexicon().words["place_words"]
 STOP_PARTY_ALIASES = lexicon().words["not_party_names"]
 POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # "Lincoln's seats" names Lincoln
-YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+YEAR = re.compile(r"(?<![0-9])(19[5-9]\d|20\d\d)(?![0-9])")  # "GE2019" names 2019 too
 
 
 @dataclass(frozen=True, slots=True)

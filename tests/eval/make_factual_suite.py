@@ -22,6 +22,7 @@ and so are ties that would make a gold answer ambiguous.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import tempfile
@@ -216,6 +217,7 @@ class Case:
     gold: str
     forbid: list[str] = field(default_factory=list)
     route: tuple[str, ...] = ("sql",)
+    phrasing: str = "tuned"  # which half of the phrasings its wording came from (see phrasing_half)
 
 
 def number(value: int, day: int | None = None) -> list[str]:
@@ -247,11 +249,18 @@ def shown(data: Data, party: str) -> list[str]:
     return list(PARTY_SHOWN.get(party, (data.party_names[party],)))
 
 
+def phrasing_half(template: str) -> str:
+    """Each phrasing template is in one of two halves, fixed by its own text: "tuned" (the grammar and the
+    thresholds may be fitted to it) or "held-out" (they may not; `make eval` reports it apart)."""
+    return "held-out" if hashlib.sha256(template.encode()).digest()[0] % 2 else "tuned"
+
+
 class Phrasing:
     """Seeded choices of wording: party names, place names, casing."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        self.half_of: dict[str, str] = {}  # question asked -> the half its template is in
 
     def pick(self, options: Sequence[T]) -> T:
         return self.rng.choice(list(options))
@@ -277,8 +286,11 @@ class Phrasing:
         return text
 
     def fill(self, templates: Sequence[str], **slots: str) -> str:
-        text = self.pick(templates).format(**slots)
-        return self.casual(text[:1].upper() + text[1:])
+        template = templates[self.rng.randrange(len(templates))]  # the draw choice() makes, template kept
+        text = template.format(**slots)
+        asked = self.casual(text[:1].upper() + text[1:])
+        self.half_of[asked] = phrasing_half(template)
+        return asked
 
 
 def year(data: Data, election: str) -> int:
@@ -374,6 +386,12 @@ SEATS_WON = (
     "In {year}, how many {place} council seats did {party} win?",
     "how many seats {party} won {place} {year}",
     "What was {possessive} seat tally in {place} in {year}?",
+    # Written later, the way people type, before the bot was run on them.
+    "how many did {party} win in {place} {year}",
+    "{place} {year} - how many seats for {party}?",
+    "can you tell me how many seats {party} won in {place} back in {year}",
+    "{party} in {place} {year}, seats?",
+    "how many councillors did {party} return in {place} in {year}",
 )
 
 
@@ -471,6 +489,8 @@ SEATS_HELD = (
     "{party} seats held on {place} council {year}",
     "After the {year} elections, how many seats did {party} hold in {place}?",
     "how many {place} councillors were {party} after the {year} election",
+    "how many {party} councillors sit on {place} council after {year}",
+    "{party} councillors on {place} council after {year}?",
 )
 
 
@@ -506,6 +526,9 @@ CONTROL = (
     "who controlled {place} after the {year} council elections",
     "Which party had control of {place} council after May {year}?",
     "{place} council control {year}",
+    "who's running {place} council after the {year} vote",
+    "which party is in charge of {place} after {year}",
+    "{place} {year} who controls the council",
 )
 CONTROL_LATEST = ("Who runs {place} council?", "Who controls {place} council now?", "which party runs {place} council")
 CONTROL_YES_NO = ("Did {party} control {place} council after the {year} elections?",
@@ -700,17 +723,26 @@ WINNER = (
     "Who was elected MP for {place} in {year}?",
     "which party won {place} in the {year} general election",
     "Who became the MP for {place} at the {year} general election?",
+    "who took {place} in {year}",
+    "{place} {year} winner?",
+    "who's the mp for {place} after the {year} election",
+    "which candidate won {place} in {year}",
 )
 MAJORITY = (
     "What was the majority in {place} in {year}?",
     "How big was the majority in {place} at the {year} general election?",
     "{place} majority {year}",
     "What majority did the winner have in {place} in the {year} general election?",
+    "by how many votes was {place} won in {year}",
+    "how big was the winning margin in {place} in {year}",
+    "majority in {place} at the {year} GE?",
 )
 TURNOUT = (
     "What was the turnout in {place} in {year}?",
     "turnout {place} {year} general election",
     "What was turnout like in {place} at the {year} general election?",
+    "what % turned out in {place} in {year}",
+    "{place} turnout at GE{year}?",
 )
 SHARE = (
     "What share of the vote did {party} get in {place} in {year}?",
@@ -978,6 +1010,8 @@ def make_suite(data: Data, seed: int = SEED) -> list[Case]:
                                                    "votes": 7})
     cases += comparison_cases(data, say, councils, seats)
     cases += honesty_cases(data, say, councils, seats)
+    for case in cases:
+        case.phrasing = say.half_of.get(case.ask, "tuned")
     return cases
 
 
@@ -992,6 +1026,7 @@ def render(cases: Iterable[Case]) -> str:
         lines.append(f"- id: {case.kind}-{counters[case.kind]:03d}")
         lines.append(f"  ask: {_quoted(case.ask)}")
         lines.append(f"  route: [{', '.join(case.route)}]")
+        lines.append(f"  phrasing: {case.phrasing}")
         lines.append(f"  expect: [{', '.join('[' + ', '.join(_quoted(s) for s in g) + ']' for g in case.expect)}]")
         if case.forbid:
             lines.append(f"  forbid: [{', '.join(_quoted(s) for s in case.forbid)}]")
