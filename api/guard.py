@@ -116,8 +116,8 @@ class Gate:
                 if key is None or not hmac.compare_digest(key.encode(), self.api_key.encode()):
                     self.failed_keys.take(client)
                     said = "is wrong" if key is not None else "is missing"
-                    return 401, (f"the API key {said}: send it as X-API-Key: <key> or Authorization: Bearer <key>"), {
-                        "WWW-Authenticate": "Bearer"}
+                    detail = f"the API key {said}: send it as X-API-Key: <key> or Authorization: Bearer <key>"
+                    return 401, detail, {"WWW-Authenticate": "Bearer"}
             self.limiter.take(client)
         except TooManyRequests as error:
             return 429, str(error), {"Retry-After": str(error.seconds)}
