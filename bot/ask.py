@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -191,7 +190,7 @@ class Bot:
             # Unsure it is out of scope: answer only if the coverage holds a strong match that speaks
             # of most of what was asked ("When did the Titanic sink?" finds nothing about ships).
             coverage = quote(CUED_QUOTE if explained else STRONG_QUOTE)
-            if coverage is not None and term_coverage(question.text, _cited_text(coverage)) < HALF_THE_TERMS:
+            if coverage is not None and term_coverage(question.cues.stems, _cited_text(coverage)) < HALF_THE_TERMS:
                 coverage = None
             if coverage is None and _names_found(question, quote(QUOTE_AT)):
                 coverage = quote(QUOTE_AT)  # the passages name exactly who or what was asked about
@@ -257,8 +256,7 @@ class Bot:
 
 def _outside_names(question: Question) -> set[str]:
     """Capitalised words that are neither a place nor a party ("John Curtice", "ITV")."""
-    capitalised = {w.lower() for w in re.findall(r"(?<!^)\b[A-Z][A-Za-z]+", question.text)}
-    return (capitalised & set(question.unmatched)) - NATIONS
+    return set(question.cues.capitalised & set(question.unmatched)) - NATIONS
 
 
 def _names_outside_results(question: Question) -> bool:
@@ -287,9 +285,10 @@ def _cited_text(answer: Answer) -> str:
 def _names_found(question: Question, answer: Answer | None) -> bool:
     """Every such name, and most of the question's terms, appear in the passages the answer cites."""
     names = _outside_names(question)
-    cited = _cited_text(answer).lower() if answer else ""
-    named = bool(names) and all(re.search(rf"\b{re.escape(n)}\b", cited) for n in names)
-    return named and term_coverage(question.text, cited) >= MOST_OF_THE_TERMS
+    cited = _cited_text(answer) if answer else ""
+    words = f" {normalise_name(cited)} "
+    named = bool(names) and all(f" {normalise_name(n)} " in words for n in names)
+    return named and term_coverage(question.cues.stems, cited) >= MOST_OF_THE_TERMS
 
 
 def ask_in_sessions(bot: Bot) -> Callable[[str, str], Answer]:

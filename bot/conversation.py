@@ -7,7 +7,6 @@ the last answer listed. A follow-up with nothing to borrow from is asked about, 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -15,7 +14,7 @@ from bot.answer import Answer, Route
 from bot.cues import read_cues
 from bot.gazetteer import Gazetteer, Place
 from bot.phrasing import everyday
-from bot.understand import Question
+from bot.understand import Question, with_text
 from corpus.results.names import normalise_name
 
 MAX_TURNS = 20  # kept per conversation; a follow-up only ever looks one back
@@ -176,9 +175,9 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
             changes.update(places=tuple(options[0] for options in settled), ambiguous=(), kind=last.kind)
     if changes["places"]:
         changes["unknown_place"] = None
-    if "text" in changes:
-        changes["cues"] = read_cues(changes["text"])  # the wording now asked is the rewritten question's
-    return replace(question, **changes)
+    text = changes.pop("text", None)
+    resolved = replace(question, **changes)
+    return with_text(resolved, text) if text is not None else resolved
 
 
 def _rewrite(last: Turn, question: Question, gazetteer: Gazetteer) -> str:
@@ -195,14 +194,45 @@ def _rewrite(last: Turn, question: Question, gazetteer: Gazetteer) -> str:
     if question.years:
         swaps.append(([str(y) for y in last.years], " and ".join(str(y) for y in question.years)))
     for aliases, new in swaps:
-        pattern = "|".join(re.escape(a).replace(r"\ ", r"[\s\W]+") for a in sorted(aliases, key=len, reverse=True))
-        replaced, count = (re.subn(rf"(?<!\w)(the )?({pattern})(?!\w)", new, text, flags=re.I) if pattern
-                           else (text, 0))
+        replaced, count = _swap_names(text, {normalise_name(a) for a in aliases}, new)
         if count:
             text = replaced
         else:
             left.append(new)
     return f"{text} ({', '.join(left)})" if left else text
+
+
+def _swap_names(text: str, aliases: set[str], new: str) -> tuple[str, int]:
+    """`text` with each run of words that spells one of `aliases` (a "the" before it included) written as
+    `new`, longest runs first; and how many were swapped."""
+    words = text.split(" ")
+    longest = max((len(alias.split()) for alias in aliases), default=0)
+    out: list[str] = []
+    count = i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            *first, last = words[i : i + size]
+            name, tail = _name_and_tail(last)
+            if normalise_name(" ".join([*first, name])) in aliases:
+                if out and out[-1].lower() == "the":
+                    out.pop()
+                out.append(new + tail)
+                count, i = count + 1, i + size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out), count
+
+
+def _name_and_tail(word: str) -> tuple[str, str]:
+    """ "Hull's?" -> ("Hull", "'s?"): a name's last word, and what follows it (punctuation, a possessive)."""
+    name = word.rstrip("?.!,;:)\"”")
+    for possessive in ("'s", "’s"):
+        if name.lower().endswith(possessive):
+            name = name[: -len(possessive)]
+            break
+    return name, word[len(name):]
 
 
 def _as_turn(question: Question, last: Turn) -> Turn:

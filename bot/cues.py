@@ -1,16 +1,16 @@
 """The cues in a question's wording (asks why, attributed to the coverage, during the count, the follow-up
-form), read once from the phrases in `cues.yaml` into a record every later stage reads."""
+form), read once from the phrases in `cues.yaml` into a record every later stage reads, with the question's
+words as the rest of the bot uses them: its words, its stems, its capitalised names, the titles it names.
+This and the reading modules are the only code that reads a question's text."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
 from functools import cache
-from importlib import resources
 
-import yaml
-
-from bot.grammar import GrammarError, anchored, compile_template
+from bot.grammar import GrammarError, load_grammar
+from bot.terms import WORD, stems_of
 
 CUES_FILE = "cues.yaml"
 
@@ -44,8 +44,17 @@ class Cues:
     starts_when: bool = False
     forecast: bool = False
     opinion: bool = False
+    source_clause: bool = False
+    context_clause: bool = False
+    titled: bool = False
     explain_at: int | None = None  # where "…and why" begins: the figure is asked for before it
     limit: int | None = None  # "top 3": 3 (at most 50)
+    # The question's words as the bot uses them, read here once.
+    words: frozenset[str] = frozenset()  # lower case
+    stems: tuple[str, ...] = ()  # content words, stemmed
+    capitalised: frozenset[str] = frozenset()  # words written as names, but the first (lower case)
+    outside_clauses: tuple[frozenset[str], ...] = ()  # the stems outside each source or context clause
+    titles: tuple[tuple[int, int, frozenset[str]], ...] = ()  # "the … article": start, end, stems of its words
 
     @property
     def how_many(self) -> int | None:
@@ -65,22 +74,36 @@ class Cues:
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Each cue's templates compiled into one pattern, once."""
-    data = yaml.load(resources.files("bot").joinpath(CUES_FILE).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    lists, patterns = data.get("lists", {}), data.get("patterns", {})
-    wanted = {f.name for f in fields(Cues)} - {"explain_at"}  # "limit" is a cue whose number is kept
-    if set(data["cues"]) != wanted:
-        raise GrammarError(f"{CUES_FILE} must define exactly the cues {sorted(wanted)}, got {sorted(data['cues'])}")
-    compiled = {}
-    for name, cue in data["cues"].items():
-        source = "|".join(f"(?:{compile_template(t, lists, patterns)})" for t in cue["say"])
-        compiled[name] = anchored(f"(?:{source})", cue["at"])
-    return compiled
+    grammar = load_grammar(CUES_FILE)
+    cues = grammar.data["cues"]
+    # Fields made from the text or from a cue's match rather than one cue each ("limit" is a cue whose
+    # number is kept).
+    derived = {"explain_at", "words", "stems", "capitalised", "outside_clauses", "titles"}
+    wanted = {f.name for f in fields(Cues)} - derived
+    if set(cues) != wanted:
+        raise GrammarError(f"{CUES_FILE} must define exactly the cues {sorted(wanted)}, got {sorted(cues)}")
+    return {name: grammar.phrases(cue["say"], cue["at"]) for name, cue in cues.items()}
+
+
+CAPITALISED = re.compile(r"(?<!^)\b[A-Z][A-Za-z]+")
+CLAUSE_ENDS = ",;?"
 
 
 def read_cues(text: str) -> Cues:
     """The cues of a question's text."""
-    found = {name: pattern.search(text) for name, pattern in _patterns().items()}
+    patterns = _patterns()
+    found = {name: pattern.search(text) for name, pattern in patterns.items()}
     explain, limit = found["explains_too"], found.pop("limit")
+    outside = []
+    for clause in (found["source_clause"], found["context_clause"]):
+        if clause is not None:
+            ends = [i for i in (text.find(c, clause.end()) for c in CLAUSE_ENDS) if i >= 0]
+            outside.append(frozenset(stems_of(text[: clause.start()] + " " + text[min(ends, default=len(text)):])))
     return Cues(**{name: match is not None for name, match in found.items()},
                 explain_at=explain.start() if explain else None,
-                limit=max(1, min(50, int(limit.group("count")))) if limit else None)
+                limit=max(1, min(50, int(limit.group("count")))) if limit else None,
+                words=frozenset(WORD.findall(text.lower())), stems=tuple(stems_of(text)),
+                capitalised=frozenset(w.lower() for w in CAPITALISED.findall(text)),
+                outside_clauses=tuple(outside),
+                titles=tuple((m.start(), m.end(), frozenset(stems_of(m.group("words"))))
+                             for m in patterns["titled"].finditer(text)))

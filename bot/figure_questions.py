@@ -8,22 +8,16 @@ does not forecast or advise.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from functools import cache
-from importlib import resources
-
-import yaml
 
 from bot.answer import Answer
 from bot.gazetteer import Gazetteer, Place
-from bot.grammar import anchored, compile_template
+from bot.lexicon import lexicon
 from bot.terms import fits_answer_type
 from bot.understand import Measure, Question
 from bot.understood import describe_reading
 from corpus.results.names import normalise_name
 
-MEASURE_WORDS = "measure_words.yaml"
 NO_FORECASTS = "I don't forecast elections"
 NO_ADVICE = "I don't give opinions or say whom to vote for"
 
@@ -79,17 +73,9 @@ def forecast_measure(place: Place) -> Measure:
     return "winner" if place.kind == "constituency" else "control"
 
 
-@cache
-def _measure_words() -> dict[str, re.Pattern[str]]:
-    text = resources.files("bot").joinpath(MEASURE_WORDS).read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=yaml.CSafeLoader)
-    return {measure: anchored("|".join(f"(?:{compile_template(t, {}, {})})" for t in templates), "anywhere")
-            for measure, templates in data.items()}
-
-
 def _speaks_of(question: Question, sentence: str) -> bool:
     """The sentence uses a word of the measure asked about."""
-    pattern = _measure_words().get(question.measure or "")
+    pattern = lexicon().measure_words.get(question.measure or "")
     return pattern is None or pattern.search(sentence) is not None
 
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import yaml
 
 SEP = r",?\s+"
 GAP = r"(?:,?\s+[\w'’-]+){{{least},{most}}}"  # "…": some words, each after its space
@@ -102,3 +106,23 @@ def anchored(source: str, at: str) -> re.Pattern[str]:
     if at == "anywhere":
         return re.compile(rf"\b{source}\b", re.I)
     raise GrammarError(f"'at' must be anywhere, start or whole, got {at!r}")
+
+
+class Grammar:
+    """A data file's named lists and patterns, and the phrases compiled with them."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.lists: Mapping[str, Sequence[str]] = data.get("lists", {})
+        self.patterns: Mapping[str, str] = data.get("patterns", {})
+
+    def phrases(self, templates: Sequence[str], at: str = "anywhere") -> re.Pattern[str]:
+        """Any of the templates, compiled into one pattern found `at` the place said (see `anchored`)."""
+        alternatives = "|".join(f"(?:{compile_template(t, self.lists, self.patterns)})" for t in templates)
+        return anchored(f"(?:{alternatives})", at)
+
+
+def load_grammar(name: str) -> Grammar:
+    """A grammar file of the bot package (cues.yaml, reading.yaml)."""
+    text = resources.files("bot").joinpath(name).read_text(encoding="utf-8")
+    return Grammar(yaml.load(text, Loader=yaml.CSafeLoader))

@@ -1,17 +1,14 @@
-"""The reading grammar of `reading.yaml` compiled once: election kinds, answer shapes, and the ordered
-measure rules, each a pattern over the normalised question."""
+"""The reading grammar of `reading.yaml` compiled once: election kinds, answer shapes, the ordered measure
+rules (each a pattern over the normalised question), word lists, and the words each measure is spoken of in."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from bot.grammar import anchored, compile_template
+from bot.grammar import load_grammar
 
 READING_FILE = "reading.yaml"
 
@@ -36,6 +33,7 @@ class Lexicon:
     measures: tuple[MeasureRule, ...]
     at_general: dict[str, str]
     words: dict[str, frozenset[str]]
+    measure_words: dict[str, re.Pattern[str]]  # words a sentence uses to speak of each measure
 
     def measure(self, norm: str, kind: str | None, names_party: bool) -> str | None:
         """The first measure whose rule fits the normalised question (as a general election has it)."""
@@ -50,11 +48,8 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     """The reading grammar, compiled once."""
-    data = yaml.load(resources.files("bot").joinpath(READING_FILE).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    lists, patterns = data.get("lists", {}), data.get("patterns", {})
-
-    def compiled(templates: list[str], at: str = "anywhere") -> re.Pattern[str]:
-        return anchored("(?:" + "|".join(f"(?:{compile_template(t, lists, patterns)})" for t in templates) + ")", at)
+    grammar = load_grammar(READING_FILE)
+    data, compiled = grammar.data, grammar.phrases
 
     def rule(entry: dict[str, Any]) -> MeasureRule:
         return MeasureRule(entry["measure"], compiled(entry["say"]),
@@ -67,4 +62,5 @@ def lexicon() -> Lexicon:
         measures=tuple(rule(entry) for entry in data["measures"]),
         at_general=dict(data.get("at_general", {})),
         words={name: frozenset(str(w) for w in words) for name, words in data["words"].items()},
+        measure_words={measure: compiled(templates) for measure, templates in data["measure_words"].items()},
     )

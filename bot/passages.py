@@ -20,7 +20,7 @@ from bot.terms import (
     stems_of,
 )
 from bot.titles import TitleIndex
-from bot.understand import Question
+from bot.understand import Question, with_text
 from corpus.chunk import split_sentences
 from index.hybrid import PassageIndex, SearchHit
 
@@ -66,15 +66,15 @@ def answer_from_passages(
     Returns None when nothing in the coverage matches at all; otherwise an Answer whose confidence
     says how well the best sentence answers (the router turns a low one into a refusal).
     """
-    pointer = titles.pointed_at(question.text) if titles is not None else None
+    pointer = titles.pointed_at(question.cues.titles) if titles is not None else None
     if pointer is not None:
-        asked = replace(question, text=pointer.outside(question.text))
+        asked = with_text(question, pointer.outside(question.text))
         vector = index.embedder.embed([asked.text])[0]
         hits = index.search_within(pointer.article_id, asked.text, CANDIDATES, vector=vector)
         return _quote(asked, vector, hits, index) if hits else None
     if vector is None:
         vector = index.embedder.embed([question.text])[0]
-    terms = rarity_weights(question.text, index.generation.lexical)
+    terms = rarity_weights(question.cues.stems, index.generation.lexical)
     hits = _rerank(question, index.search(question.text, CANDIDATES, vector=vector), gazetteer, terms)
     return _quote(question, vector, hits[:PASSAGES_READ], index) if hits else None
 
@@ -86,7 +86,7 @@ def _quote(question: Question, vector: np.ndarray, hits: list[SearchHit], index:
         return None
     answer = _compose(quotes)
     wants = question.cues.wants
-    asked = {w.lower() for w in WORD.findall(question.text.lower())}
+    asked = set(question.cues.words)
     if wants in ("number", "time") and not any(fits_answer_type(q.text, wants, asked) for q in quotes):
         # "How many…?" or "When…?" met by sentences with no figure or date in them: they speak of the
         # subject without answering, so trust them less.
@@ -165,7 +165,7 @@ def _choose_quotes(
     """Score every sentence of the best passages by key terms, the match of the sentence before it and the
     kind of answer the question wants, then re-score the front-runners by meaning."""
     wants = question.cues.wants
-    asked = {w.lower() for w in WORD.findall(question.text.lower())}
+    asked = set(question.cues.words)
     candidates = _score_sentences(question, hits, wants, asked)
     if not candidates:
         return []
@@ -240,7 +240,8 @@ def _score_sentences(
 ) -> list[tuple[float, Quote]]:
     """Every sentence of the passages (once, headlines aside) with its lexical score: the question's terms,
     the match lent by its neighbours, the kind of answer asked for, and its passage's rank."""
-    plain = sentence_terms(question.text, length_weights(question.text))  # by length; source words count less
+    # By length; the words of a clause that says where to look or when count less.
+    plain = sentence_terms(question.cues.outside_clauses, length_weights(question.cues.stems))
     sentences = []  # (rank, hit, start, end, text, stems), each sentence of the passages read once
     seen: set[tuple[str, int]] = set()
     for rank, hit in enumerate(hits):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 import Stemmer
 
@@ -21,15 +22,14 @@ STOPWORDS = set(
     more most much many any all""".split()
 )
 WORD = re.compile(r"[a-z0-9]+")
-SOURCE_CLAUSE = re.compile(r"\b(according to|in the view of|in (the|his|her|their) [\w']+ views?)\b[^,;?]*", re.I)
-# "…when he rejected all-black shortlists?", "After Robert Jackson's defection, …": when it happened, not what
-CONTEXT_CLAUSE = re.compile(r"\b(when|after|before|while)\b[^,;?]*", re.I)
 STEMMER = Stemmer.Stemmer("english")
 
 
 
 NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                     r"fifty|hundred|thousand|million|billion|half|third|quarter|dozen)\b", re.I)
+TIME = re.compile(r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+                  r"october|november|december|monday|tuesday|wednesday|thursday|friday)\b", re.I)
 PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 
 
@@ -41,27 +41,25 @@ def fits_answer_type(sentence: str, wants: str | None, asked: set[str]) -> float
         names = [n for n in PROPER.findall(sentence) if n.lower() not in asked]
         return 1.0 if any(n.split()[0].lower() not in STOPWORDS for n in names) else 0.0
     if wants == "time":
-        return 1.0 if re.search(r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
-                                r"october|november|december|monday|tuesday|wednesday|thursday|friday)\b",
-                                sentence, re.I) else 0.0
+        return 1.0 if TIME.search(sentence) else 0.0
     return 0.0
 
 
-def term_coverage(question: str, text: str) -> float:
-    """Share of the question's key terms (by weight) that `text` contains."""
+def term_coverage(question: Sequence[str], text: str) -> float:
+    """Share of the question's key terms (its stems, by weight) that `text` contains."""
     terms = length_weights(question)
     words = set(stems_of(text))
     total = sum(terms.values())
     return sum(w for t, w in terms.items() if t in words) / total if total else 0.0
 
 
-def rarity_weights(text: str, lexical: LexicalIndex) -> dict[str, float]:
-    """The question's content words, stemmed, weighted by how rare they are in the coverage (BM25's idf,
-    scaled to 0-1); by length for an empty index."""
-    stems = set(stems_of(text))
+def rarity_weights(question: Sequence[str], lexical: LexicalIndex) -> dict[str, float]:
+    """The question's stems weighted by how rare they are in the coverage (BM25's idf, scaled to 0-1); by
+    length for an empty index."""
+    stems = set(question)
     documents = len(lexical)
     if not documents:
-        return length_weights(text)
+        return length_weights(question)
     ceiling = math.log(documents + 1.0)
     weights = {}
     for stem in stems:
@@ -70,14 +68,11 @@ def rarity_weights(text: str, lexical: LexicalIndex) -> dict[str, float]:
     return weights
 
 
-def sentence_terms(question: str, terms: dict[str, float]) -> dict[str, float]:
+def sentence_terms(outside_clauses: Sequence[frozenset[str]], terms: dict[str, float]) -> dict[str, float]:
     """The key terms for choosing sentences: words that only say where to look ("according to the piece
-    about Corbyn's Grimsby trip") find the article, but the answer seldom repeats them."""
-    for pattern in (SOURCE_CLAUSE, CONTEXT_CLAUSE):
-        clause = pattern.search(question)
-        if clause is None:
-            continue
-        outside = set(stems_of(question[: clause.start()] + " " + question[clause.end():]))
+    about Corbyn's Grimsby trip") or when ("…when he rejected all-black shortlists") find the article, but
+    the answer seldom repeats them. `outside_clauses`: the question's stems outside each such clause."""
+    for outside in outside_clauses:
         if outside:  # "When did the Titanic sink?" is all question
             terms = {t: w if t in outside else w * ABOUT_THE_SOURCE for t, w in terms.items()}
     return terms
@@ -98,9 +93,9 @@ def share_found(terms: dict[str, float] | None, words: set[str]) -> float:
     return sum(w for t, w in terms.items() if t in words) / total if terms and total else 0.0
 
 
-def length_weights(text: str) -> dict[str, float]:
-    """The question's content words, stemmed, weighted by length as a cheap stand-in for rarity."""
-    return {stem: min(1.0, len(stem) / 6) for stem in stems_of(text)}
+def length_weights(question: Sequence[str]) -> dict[str, float]:
+    """The question's stems weighted by length, a cheap stand-in for rarity."""
+    return {stem: min(1.0, len(stem) / 6) for stem in question}
 
 
 def stems_of(text: str) -> list[str]:

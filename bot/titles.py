@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.terms import stems_of
 
-# "the Corbyn in Grimsby article", "the 2018 London targets article", "the Starmer opinion piece": the words
-# right before the kind of writing. ("The analysis of Kennedy's hopes" describes, it does not quote a title.)
-POINTER = re.compile(r"\b(?:the|this|that)\s+(?P<words>(?:[\w'’-]+\s+){1,6}?)(?:opinion\s+)?"
-                     r"(?:article|piece|column|report|analysis|story|editorial|blog|interview|op-ed)\b", re.I)
 # Words that say what kind of writing or whose it is, found in no title worth matching on.
 GENERIC = set(stems_of("bbc news opinion analysis critic critics latest earlier same first second previous other "
                        "new recent local national newspaper paper site"))
@@ -39,13 +34,16 @@ class TitleIndex:
             for stem in set(stems_of(title)):
                 self._holding.setdefault(stem, set()).add(article_id)
 
-    def pointed_at(self, question: str) -> Pointer | None:
-        """The one article whose title holds every word the question names it by, if there is exactly one."""
-        for match in POINTER.finditer(question):
-            wanted = set(stems_of(match.group("words"))) - GENERIC
+    def pointed_at(self, titled: Sequence[tuple[int, int, frozenset[str]]]) -> Pointer | None:
+        """The one article whose title holds every word the question names it by, if there is exactly one.
+
+        `titled`: where the question says "the … article" and the stems of the words before the kind of
+        writing (Cues.titles)."""
+        for start, end, stems in titled:
+            wanted = stems - GENERIC
             if not wanted:
                 continue  # "the BBC analysis", "this article": no title named
             found = set.intersection(*(self._holding.get(stem, set()) for stem in wanted))
             if len(found) == 1:
-                return Pointer(found.pop(), match.start(), match.end())
+                return Pointer(found.pop(), start, end)
         return None

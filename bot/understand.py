@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 from rapidfuzz import fuzz, process
@@ -237,3 +237,9 @@ def _unknown_place(words: list[str], used: set[int]) -> str | None:
             if following:
                 return " ".join(following)
     return None
+
+
+def with_text(question: Question, text: str) -> Question:
+    """The question asked in other words (a follow-up written out, an article's title taken out): its cues
+    are read again from them, its names kept."""
+    return replace(question, text=text, cues=read_cues(text))

@@ -40,15 +40,12 @@ def test_a_broken_template_is_named_with_what_is_wrong(template: str, says: str)
 
 
 def test_every_measure_has_the_words_a_quote_must_use_to_speak_of_it() -> None:
-    from importlib import resources
     from typing import get_args
 
-    import yaml
-
+    from bot.lexicon import lexicon
     from bot.understand import Measure
 
-    words = yaml.safe_load(resources.files("bot").joinpath("measure_words.yaml").read_text(encoding="utf-8"))
-    assert set(words) == set(get_args(Measure))
+    assert set(lexicon().measure_words) == set(get_args(Measure))
 
 
 def test_the_reading_grammar_names_only_measures_the_results_know() -> None:
