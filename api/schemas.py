@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.answer import Answer
+from bot.answer import Answer, Outcome
 from bot.sessions import SESSION_ID
 from bot.text import MAX_QUESTION_CHARS, QUESTION_PATTERN
 from index.hybrid import SearchHit
@@ -89,7 +89,7 @@ class ChatResponse(BaseModel):
     session_id: str
     answer: str
     route: Literal["sql", "passages", "hybrid", "none"]
-    outcome: Literal["figure", "quote", "both", "no_data", "clarify", "not_understood", "refused"] = Field(
+    outcome: Outcome = Field(
         description="What kind of reply this is: a figure from the results, a quote from the coverage, both, no "
         "data for that year or place, a clarifying question, a question not understood, or a refusal")
     understood: str = Field(description="What the question was read as, e.g. "
