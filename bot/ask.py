@@ -125,8 +125,10 @@ class Bot:
             return answer_with_sql(question, self.store.connection, self.gazetteer)
         vector = self.index.embedder.embed([question.text])[0]
         if followed.kind == "why":
+            # "Why?" asks about the place the last answer was about: a quote about another place explains nothing.
             found = answer_from_passages(question, self.index, self.gazetteer, vector, self.titles)
-            return found if found is not None and found.confidence >= QUOTE_AT else Answer(
+            explains = found is not None and found.confidence >= QUOTE_AT and self._speaks_of_places(question, found)
+            return found if explains else Answer(
                 f"I have no coverage that explains that. (I looked for: {question.text})", "none", 0.0,
                 outcome="no_data")
         answer = self._follow(self.router.decide(features(question, vector)), question, vector)
@@ -139,10 +141,11 @@ class Bot:
         return answer
 
     def _facts_not_forecasts(self, question: Question) -> Answer:
-        """A forecast gets the latest result for what it asks about; voting advice, a plain refusal."""
+        """A forecast gets the latest result for what it asks about (a place, or a party's national total);
+        voting advice, a plain refusal."""
         latest = None
-        if (question.places or question.ambiguous) and not question.cues.opinion:
-            measure = question.measure or (forecast_measure(question.places[0]) if question.places else None)
+        if (question.places or question.ambiguous or question.parties) and not question.cues.opinion:
+            measure = question.measure or (forecast_measure(question.places[0]) if question.places else "seats_won")
             latest = answer_with_sql(replace(question, years=(), latest=True, measure=measure),
                                      self.store.connection, self.gazetteer)
         return facts_not_forecasts(question, latest, self._covers())

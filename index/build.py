@@ -61,9 +61,9 @@ def ingest(
     started = time.perf_counter()
     read, problems = _read(paths, progress)
     with Store.open(data_dir) as store:
-        articles, duplicates, notes = place_articles(read, store.stored_articles())
-        problems += notes
         stored = store.stored_articles()
+        articles, duplicates, notes = place_articles(read, stored)
+        problems += notes
         fresh = [a for a in articles if a.id not in stored]
         changed = [a for a in articles if a.id in stored and stored[a.id].content_hash != a.content_hash]
         embedded, written, total = _commit(store, data_dir, embedder, fresh + changed, [], progress)

@@ -172,6 +172,8 @@ def test_the_openapi_document_describes_chat(client: TestClient) -> None:
      ["Labour controlled Barnet with 41 of the 63 seats", "I don't forecast elections"]),
     ("how many seats will labour win in hull in 2026", "sql", "figure",
      ["Labour won 9 of the 19 seats", "I don't forecast elections"]),
+    ("Will Labour win the next general election?", "sql", "figure",
+     ["Labour won 202 of the 650 seats", "I don't forecast elections"]),
     ("Who should I vote for in Barnet?", "none", "refused", ["I don't give opinions or say whom to vote for"]),
     # A figure the results cannot give is said to be so, with what was read, not answered with a near quote.
     ("Which constituency had the lowest turnout in 2017?", "none", "not_understood",
@@ -185,3 +187,10 @@ def test_forecasts_advice_and_unreadable_figures_are_answered_honestly(
     body = chat(client, question)
     assert (body["route"], body["outcome"]) == (route, outcome), body["answer"]
     assert all(s in body["answer"] for s in says), body["answer"]
+
+
+def test_why_after_a_figure_is_answered_only_by_coverage_of_that_place(client: TestClient) -> None:
+    first = chat(client, "How many seats did Labour win in Canterbury in 2018?")
+    why = chat(client, "Why?", first["session_id"])  # the coverage's best match is about Barnet
+    assert (why["route"], why["outcome"]) == ("none", "no_data"), why["answer"]
+    assert "Canterbury" in why["answer"] and why["citations"] == []
