@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from bot.gazetteer import Place
+
 Route = Literal["sql", "passages", "hybrid", "none"]
 # What kind of reply it is: a figure from the results, a quote from the coverage, both, no data for that
 # year or place, a clarifying question, a question not understood (saying what was read), or a refusal.
@@ -29,6 +31,16 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Keys:
+    """What a results answer was about, in codes, for the turn after it: the registry intent that answered,
+    the parties its first row names (who won, who controls) and the places its rows list."""
+
+    intent: str
+    parties: tuple[str, ...] = ()
+    listed: tuple[Place, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """What the bot says to one question, and everything needed to check it."""
 
@@ -41,3 +53,4 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     outcome: Outcome = field(kw_only=True)  # said by whoever makes the answer: never inferred from empty fields
     understood: str = field(default="", kw_only=True)  # what the question was read as, in a short line
+    keys: Keys | None = field(default=None, kw_only=True)  # a results answer's codes; not part of the contract

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from bot.answer import Answer, Route
 from bot.cues import read_cues
 from bot.gazetteer import Gazetteer, Place
-from bot.phrasing import everyday
+from bot.registry import everyday, registry
 from bot.understand import Question, with_text
 from corpus.results.names import normalise_name
 
@@ -22,15 +22,6 @@ FollowKind = Literal["new", "same", "why", "among", "unclear"]
 
 # A question's shape: carried over from the last turn when the follow-up only names something new.
 SHAPE = ("measure", "yes_no", "wants_list", "direction", "ranking", "latest", "region")
-# Verbs that say what was measured, for the question "Why?" puts to the coverage.
-WHY_VERB = {
-    "seats_won": "win the seats they did", "seats_held": "hold the seats they did", "control": "end up in control",
-    "control_change": "gain or lose control", "largest_party": "become the largest party", "winner": "win",
-    "majority": "win by the margin they did", "turnout": "see that turnout", "votes": "get the votes they did",
-    "vote_share": "get the share of the vote they did",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Turn:
     """One question and what it was understood to be about, kept so the next turn can refer back to it."""
@@ -46,6 +37,8 @@ class Turn:
     listed: tuple[Place, ...] = ()  # places the answer's rows name, for "which of those…"
     answered_by: tuple[str, ...] = ()  # the parties the answer's rows name, for "Why?" after "Who won…?"
     follow: FollowKind = "new"  # how this turn followed the one before ("why" and "among" carry on)
+    intent: str | None = None  # the registry intent that answered it from the results
+    topic: tuple[str, ...] = ()  # what the conversation is about, beyond its names ("id cards")
 
     def to_json(self) -> dict[str, Any]:
         """A plain-JSON form for the session store."""
@@ -54,7 +47,7 @@ class Turn:
         return {"asked": self.asked, "text": self.text, "route": self.route, "parties": list(self.parties),
                 "places": [place(p) for p in self.places], "years": list(self.years), "kind": self.kind,
                 "shape": self.shape, "listed": [place(p) for p in self.listed], "answered_by": list(self.answered_by),
-                "follow": self.follow}
+                "follow": self.follow, "intent": self.intent, "topic": list(self.topic)}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Turn:
@@ -63,7 +56,8 @@ class Turn:
             asked=raw["asked"], text=raw["text"], route=raw["route"], parties=tuple(raw["parties"]),
             places=tuple(Place(*p) for p in raw["places"]), years=tuple(raw["years"]), kind=raw["kind"],
             shape=raw["shape"], listed=tuple(Place(*p) for p in raw["listed"]),
-            answered_by=tuple(raw.get("answered_by", ())), follow=raw.get("follow", "new"),
+            answered_by=tuple(raw.get("answered_by", ())), follow=raw.get("follow", "new"), intent=raw.get("intent"),
+            topic=tuple(raw.get("topic", ())),
         )
 
 
@@ -116,9 +110,9 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
         return FollowUp("unclear", question)
     if reference == "pointing":
         borrowed = _borrow(question, last, gazetteer, keep_shape=False)
-        if cues.asks_why:
+        if cues.asks_why and last.intent is not None:
             return FollowUp("why", _why(_as_turn(borrowed, last), gazetteer), last)  # "Why did they win it?"
-        return FollowUp("same", borrowed, last)
+        return FollowUp("same", borrowed, last)  # "Why were they controversial?" keeps its words, and the subject
     borrowed = _borrow(question, last, gazetteer, keep_shape=question.measure is None)
     if last.follow in ("why", "among") and question.measure is None:
         # "Why?" then "And Trafford?": why, for Trafford; "Which of those did Labour win?" then "And the
@@ -161,12 +155,16 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
         changes.update({k: v for k, v in last.shape.items() if k in SHAPE})
         changes["text"] = _rewrite(last, question, gazetteer)
     elif question.measure is None:
-        # "What did their leader say about it?": the names it points at go with its words to the coverage.
+        # "What did their leader say about it?", "Who proposed them?": the names it points at, and what the
+        # conversation is about, go with its words to the coverage.
         borrowed = [everyday(gazetteer.party_name(p)) for p in changes["parties"] if p not in question.parties]
         borrowed += [p.name for p in changes["places"] if p not in question.places]
         borrowed += [str(y) for y in changes["years"] if y not in question.years]
-        if borrowed:
-            changes["text"] = f"{question.text} ({', '.join(borrowed)})"
+        named = {w for name in borrowed for w in normalise_name(name).split()}
+        subject = [w for w in last.topic if w not in question.topic and w not in named]
+        changes["topic"] = tuple(dict.fromkeys(question.topic + last.topic))
+        if borrowed or subject:
+            changes["text"] = f"{question.text} ({', '.join(borrowed + ([' '.join(subject)] if subject else []))})"
     if question.ambiguous and last.kind and not question.places:
         # "And Wakefield?" after a council's control: the council, not the constituency of that name.
         wanted = "council" if last.kind == "local" else "constituency"
@@ -254,9 +252,8 @@ def why_text(last: Turn, gazetteer: Gazetteer) -> str:
     who = " and ".join(everyday(gazetteer.party_name(p)) for p in parties[:2])
     where = " and ".join(p.name for p in last.places) or str(last.shape.get("region") or "")
     when = " and ".join(str(y) for y in last.years)
-    measure = last.shape.get("measure")
     if who:
-        text = f"Why did {who} {WHY_VERB.get(str(measure), 'do as they did')}"
+        text = f"Why did {who} {registry().why(last.intent)}"
     else:
         text = "Why did the election go as it did"
     return text + (f" in {where}" if where else "") + (f" in {when}" if when else "") + "?"
@@ -267,32 +264,18 @@ def turn_for(asked: str, followed: FollowUp, answer: Answer, gazetteer: Gazettee
     question = followed.question
     previous = followed.previous
     shape = {f.name: getattr(question, f.name) for f in fields(Question) if f.name in SHAPE}
-    listed = listed_places(answer, gazetteer)
+    keys = answer.keys
+    listed = keys.listed if keys else ()
     if followed.kind == "why" and previous is not None:
         shape, listed = previous.shape, ()  # "Why?" then "And Trafford?" asks why again, of Trafford
     elif followed.kind == "among" and previous is not None:
         listed = previous.listed  # "Which of those…" then "And the Tories?" narrows the same list
-    answered_by = tuple(dict.fromkeys(
-        gazetteer.party_aliases.get(normalise_name(str(row.get(column))), "")
-        for row in answer.rows[:1] for column in ("party", "controlled_by") if row.get(column)
-    ))
     return Turn(
         asked=asked, text=question.text, route=answer.route, parties=question.parties, places=question.places,
         years=question.years, kind=question.kind, shape=shape, listed=listed,
-        answered_by=tuple(a for a in answered_by if a), follow=followed.kind,
+        answered_by=keys.parties if keys else (), follow=followed.kind, topic=question.topic,
+        intent=previous.intent if followed.kind == "why" and previous is not None else keys.intent if keys else None,
     )
-
-
-def listed_places(answer: Answer, gazetteer: Gazetteer) -> tuple[Place, ...]:
-    """The councils or constituencies an answer's rows list, when it lists more than one."""
-    found: list[Place] = []
-    for row in answer.rows:
-        for kind in ("council", "constituency"):
-            name = row.get(kind)
-            options = gazetteer.place_aliases.get(normalise_name(str(name)), set()) if name else set()
-            found += [p for p in options if p.kind == kind][:1]
-    unique = tuple(dict.fromkeys(found))
-    return unique if len(unique) > 1 else ()
 
 
 def unclear(question: Question, gazetteer: Gazetteer) -> Answer:

@@ -34,7 +34,9 @@ class Cues:
     asks_gains: bool = False
     asks_change: bool = False
     smallest: bool = False
+    no_overall_control: bool = False
     asks_one: bool = False
+    asks_the_one: bool = False
     asks_who: bool = False
     explains: bool = False
     asks_figure: bool = False
@@ -59,7 +61,7 @@ class Cues:
     @property
     def how_many(self) -> int | None:
         """How many a list should hold, if the wording says: "top 3" -> 3, "Which seat had…" -> 1."""
-        return self.limit or (1 if self.asks_one else None)
+        return self.limit or (1 if self.asks_one or self.asks_the_one else None)
 
     @property
     def wants(self) -> str | None:

@@ -32,6 +32,7 @@ class Lexicon:
     shapes: dict[str, re.Pattern[str]]
     measures: tuple[MeasureRule, ...]
     at_general: dict[str, str]
+    measure_kinds: dict[str, str]
     words: dict[str, frozenset[str]]
     measure_words: dict[str, re.Pattern[str]]  # words a sentence uses to speak of each measure
 
@@ -61,6 +62,7 @@ def lexicon() -> Lexicon:
         shapes={name: compiled(shape["say"], shape.get("at", "anywhere")) for name, shape in data["shapes"].items()},
         measures=tuple(rule(entry) for entry in data["measures"]),
         at_general=dict(data.get("at_general", {})),
+        measure_kinds=dict(data.get("measure_kinds", {})),
         words={name: frozenset(str(w) for w in words) for name, words in data["words"].items()},
         measure_words={measure: compiled(templates) for measure, templates in data["measure_words"].items()},
     )

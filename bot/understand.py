@@ -11,11 +11,12 @@ from rapidfuzz import fuzz, process
 from bot.cues import Cues, read_cues
 from bot.gazetteer import Gazetteer, Place
 from bot.lexicon import lexicon
+from bot.terms import STOPWORDS
 from corpus.results.names import normalise_name
 
 Measure = Literal[
     "seats_won", "seats_held", "control", "control_change", "largest_party", "council_size", "full_result",
-    "winner", "majority", "turnout", "votes", "vote_share",
+    "winner", "majority", "turnout", "votes", "vote_share", "runner_up", "electorate",
 ]
 MAX_WORDS_IN_NAME = 6
 FUZZY_CUTOFF = 86
@@ -24,6 +25,11 @@ FUZZY_CUTOFF = 86
 QUESTION_WORDS = lexicon().words["question_words"]
 DIRECTIONS = lexicon().words["place_words"]
 STOP_PARTY_ALIASES = lexicon().words["not_party_names"]
+OTHER_BODIES = lexicon().words["other_bodies"]
+EXPLAINING = lexicon().words["explaining"]
+NATIONS = lexicon().words["nations"]
+NOT_TOPIC = lexicon().words["not_topic"] | STOPWORDS
+DETAIL_LENGTH = 4  # shorter unmatched words ("way", "now") are seldom a detail the question turns on
 POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # "Lincoln's seats" names Lincoln
 YEAR = re.compile(r"(?<![0-9])(19[5-9]\d|20\d\d)(?![0-9])")  # "GE2019" names 2019 too
 
@@ -55,7 +61,16 @@ class Question:
     unknown_place: str | None = None  # words where a place name would go that name no place we know
     region: str | None = None  # "London councils", "in the North West"
     unmatched: tuple[str, ...] = field(default=())
+    other_body: bool = False  # names a body or a part of the world whose totals the results do not hold
+    details: tuple[str, ...] = ()  # unmatched words that are neither names nor asking for reasons
+    outside_names: tuple[str, ...] = ()  # written as names, neither a place nor a party ("John Curtice", "ITV")
+    topic: tuple[str, ...] = ()  # what it is about beyond names and asking words ("id cards", "council tax")
     cues: Cues = Cues()  # what the wording says beyond names and measure (asks why, follow-up form…)
+
+    @property
+    def many_details(self) -> bool:
+        """Asks about more than the results hold ("…had the Lib Dems gained by 9am the morning after")."""
+        return len(self.details) >= 2
 
 
 def understand(text: str, gazetteer: Gazetteer) -> Question:
@@ -73,6 +88,11 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     kind = kind or _kind_of_places(places)
     measure = cast(Measure | None, lexicon().measure(norm, kind, bool(parties)))
     shapes = lexicon().shapes
+    cues = read_cues(text)
+    unmatched = tuple(
+        w for i, w in enumerate(words)
+        if i not in used and w not in QUESTION_WORDS and not w.isdigit() and not (region and w in region[0])
+    )
     return Question(
         text=text,
         parties=tuple(dict.fromkeys(parties)),
@@ -88,11 +108,12 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         ranking=bool(shapes["ranking"].search(norm)),
         unknown_place=None if places or ambiguous or region else _unknown_place(words, used),
         region=region[1] if region else None,
-        cues=read_cues(text),
-        unmatched=tuple(
-            w for i, w in enumerate(words)
-            if i not in used and w not in QUESTION_WORDS and not w.isdigit() and not (region and w in region[0])
-        ),
+        cues=cues,
+        unmatched=unmatched,
+        other_body=bool(OTHER_BODIES & set(unmatched)),
+        details=tuple(w for w in unmatched if len(w) >= DETAIL_LENGTH and w not in EXPLAINING),
+        outside_names=tuple(w for w in dict.fromkeys(unmatched) if w in cues.capitalised and w not in NATIONS),
+        topic=tuple(w for w in dict.fromkeys(words) if w not in NOT_TOPIC and not w.isdigit()),
     )
 
 

@@ -10,6 +10,7 @@ MEASURES = {
     "seats_won": "seats won", "seats_held": "seats held", "control": "control", "control_change": "change of control",
     "largest_party": "largest party", "council_size": "council size", "full_result": "full result",
     "winner": "winner", "majority": "majority", "turnout": "turnout", "votes": "votes", "vote_share": "vote share",
+    "runner_up": "runner-up", "electorate": "electorate",
 }
 DIRECTIONS = {"gain": "gains", "loss": "losses"}
 NOTHING = "no party, place, year or measure I know"

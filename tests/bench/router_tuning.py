@@ -3,9 +3,9 @@
 Run with `make bench-router`. Splits bot/router_questions.yaml into five folds (seeded shuffle); each fold
 is held out in turn while the router trains on the other four, so every question is judged once by a
 router that never saw it. Prints the classifier's accuracy and, for each candidate threshold on P(none),
-the accuracy of "refuse when P(none) >= t, else the best other route". The bot's REFUSE_AT should sit
-where this peaks. (One 80/20 split of ~550 questions moves by a few points with the seed; five folds
-do not.)
+the accuracy of "refuse when P(none) >= t, else the best other route". The bot's refusal threshold
+(`Thresholds.refuse_at` in bot/routes.py) should sit where this peaks. (One 80/20 split of ~550
+questions moves by a few points with the seed; five folds do not.)
 """
 
 from __future__ import annotations

@@ -1,0 +1,192 @@
+-- The results queries, by name: each bot/registry.yaml intent names the ones it runs (bot/sql.py loads them).
+-- Parameters are bound ($election, $council, $party …), never pasted; a party or place is selected by its
+-- code too, so a follow-up carries codes, not display names.
+
+-- name: seats_won
+SELECT p.name AS party, s.party_code, s.seats AS seats_won,
+       (SELECT sum(seats) FROM seats_won WHERE election_id = $election AND ons_code = $council) AS seats_contested,
+       s.source_file
+FROM seats_won s JOIN parties p ON p.code = s.party_code
+WHERE s.election_id = $election AND s.ons_code = $council AND s.party_code = $party;
+
+-- name: council_result
+SELECT p.name AS party, s.party_code, s.seats AS seats_won, s.source_file
+FROM seats_won s JOIN parties p ON p.code = s.party_code
+WHERE s.election_id = $election AND s.ons_code = $council
+ORDER BY s.seats DESC, p.name;
+
+-- name: seats_held
+SELECT p.name AS party, c.party_code, c.seats_held, c.net_change, k.total_seats, c.source_file
+FROM council_composition c JOIN parties p ON p.code = c.party_code
+JOIN council_control k USING (election_id, ons_code)
+WHERE c.election_id = $election AND c.ons_code = $council AND c.party_code = $party;
+
+-- name: composition
+SELECT p.name AS party, c.party_code, c.seats_held, c.net_change, k.total_seats, c.source_file
+FROM council_composition c JOIN parties p ON p.code = c.party_code
+JOIN council_control k USING (election_id, ons_code)
+WHERE c.election_id = $election AND c.ons_code = $council AND c.seats_held > 0
+ORDER BY c.seats_held DESC, p.name;
+
+-- name: control
+SELECT k.control, coalesce(p.name, 'No overall control') AS controlled_by, k.total_seats,
+       (SELECT seats_held FROM council_composition c
+        WHERE c.election_id = k.election_id AND c.ons_code = k.ons_code AND c.party_code = k.control) AS seats_held,
+       k.source_file
+FROM council_control k LEFT JOIN parties p ON p.code = k.control
+WHERE k.election_id = $election AND k.ons_code = $council;
+
+-- name: control_changes
+SELECT a.name AS council, now.ons_code, coalesce(pb.name, 'No overall control') AS control_before,
+       coalesce(pa.name, 'No overall control') AS control_after, now.source_file
+FROM council_control now
+JOIN council_control before ON before.ons_code = now.ons_code AND before.election_id = $previous
+JOIN authorities a ON a.ons_code = now.ons_code
+LEFT JOIN parties pa ON pa.code = now.control
+LEFT JOIN parties pb ON pb.code = before.control
+WHERE now.election_id = $election AND now.control IS DISTINCT FROM before.control
+  AND ($party IS NULL OR ($gain AND now.control = $party) OR (NOT $gain AND before.control = $party))
+ORDER BY a.name;
+
+-- name: largest_party
+SELECT p.name AS party, c.party_code, c.seats_held, k.total_seats, k.control, c.source_file
+FROM council_composition c JOIN parties p ON p.code = c.party_code
+JOIN council_control k USING (election_id, ons_code)
+WHERE c.election_id = $election AND c.ons_code = $council AND c.party_code <> 'OTH'
+ORDER BY c.seats_held DESC
+LIMIT 2;
+
+-- name: council_ranking
+SELECT a.name AS council, s.ons_code, s.seats AS seats_won, s.source_file
+FROM seats_won s JOIN authorities a USING (ons_code)
+WHERE s.election_id = $election AND s.party_code = $party AND s.seats > 0
+  AND ($region IS NULL OR a.region = $region)
+ORDER BY s.seats DESC, a.name
+LIMIT $limit;
+
+-- name: change_ranking
+SELECT a.name AS council, c.ons_code, c.net_change, c.seats_held, c.source_file
+FROM council_composition c JOIN authorities a USING (ons_code)
+WHERE c.election_id = $election AND c.party_code = $party
+  AND CASE WHEN $gain THEN c.net_change > 0 ELSE c.net_change < 0 END
+ORDER BY CASE WHEN $gain THEN -c.net_change ELSE c.net_change END, a.name
+LIMIT 10;
+
+-- name: local_total
+SELECT p.name AS party, s.party_code, sum(s.seats) AS seats_won, count(*) FILTER (WHERE s.seats > 0) AS councils_with_seats,
+       (SELECT count(DISTINCT ons_code) FROM seats_won WHERE election_id = $election) AS councils,
+       (SELECT sum(seats) FROM seats_won WHERE election_id = $election) AS seats_contested,
+       string_agg(DISTINCT s.source_file, ', ') AS source_file
+FROM seats_won s JOIN parties p ON p.code = s.party_code
+WHERE s.election_id = $election AND s.party_code = $party
+GROUP BY p.name, s.party_code;
+
+-- name: local_net_change
+SELECT p.name AS party, c.party_code, sum(c.net_change) AS net_change, sum(c.seats_held) AS seats_held, count(*) AS councils,
+       string_agg(DISTINCT c.source_file, ', ') AS source_file
+FROM council_composition c JOIN parties p ON p.code = c.party_code
+WHERE c.election_id = $election AND c.party_code = $party AND c.net_change IS NOT NULL
+GROUP BY p.name, c.party_code;
+
+-- name: national_seats
+SELECT p.name AS party, n.party_code, n.seats, n.votes,
+       (SELECT sum(seats) FROM national_results WHERE election_id = $election) AS total_seats, n.source_file
+FROM national_results n JOIN parties p ON p.code = n.party_code
+WHERE n.election_id = $election AND n.party_code = $party;
+
+-- name: constituency
+SELECT r.name AS constituency, r.winner, p.name AS party, r.party_code, r.majority, r.electorate, r.valid_votes,
+       round(100 * r.turnout, 1) AS turnout_percent, r.result, r.source_file
+FROM constituency_results r JOIN parties p ON p.code = r.party_code
+WHERE r.election_id = $election AND r.ons_code = $constituency;
+
+-- name: constituency_votes
+SELECT p.name AS party, v.party_code, v.votes, round(100.0 * v.votes / r.valid_votes, 1) AS vote_share_percent,
+       r.valid_votes, v.source_file
+FROM constituency_votes v JOIN parties p ON p.code = v.party_code
+JOIN constituency_results r USING (election_id, ons_code)
+WHERE v.election_id = $election AND v.ons_code = $constituency AND ($party IS NULL OR v.party_code = $party)
+ORDER BY v.votes DESC;
+
+-- name: council_votes
+SELECT p.name AS party, c.party_code, sum(c.votes) AS votes,
+       round(100.0 * sum(c.votes) / (SELECT sum(votes) FROM candidacies
+                                     WHERE election_id = $election AND ons_code = $council), 1) AS vote_share_percent,
+       count(*) AS candidates, string_agg(DISTINCT c.source_file, ', ') AS source_file
+FROM candidacies c JOIN parties p ON p.code = c.party_code
+WHERE c.election_id = $election AND c.ons_code = $council AND ($party IS NULL OR c.party_code = $party)
+GROUP BY p.name, c.party_code
+HAVING sum(c.votes) IS NOT NULL
+ORDER BY votes DESC;
+
+-- name: councils_controlled
+SELECT a.name AS council, k.ons_code, coalesce(p.name, 'No overall control') AS control, k.control AS control_code, k.total_seats, k.source_file
+FROM council_control k JOIN authorities a USING (ons_code) LEFT JOIN parties p ON p.code = k.control
+WHERE k.election_id = $election AND k.control = $control AND ($region IS NULL OR a.region = $region)
+ORDER BY a.name;
+
+-- name: held_ranking
+SELECT a.name AS council, c.ons_code, c.seats_held, k.total_seats, c.source_file
+FROM council_composition c JOIN authorities a USING (ons_code) JOIN council_control k USING (election_id, ons_code)
+WHERE c.election_id = $election AND c.party_code = $party AND c.seats_held > 0
+  AND ($region IS NULL OR a.region = $region)
+ORDER BY c.seats_held DESC, a.name
+LIMIT $limit;
+
+-- name: majority_ranking
+SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_code, r.majority, r.source_file
+FROM constituency_results r JOIN parties p ON p.code = r.party_code
+WHERE r.election_id = $election AND ($party IS NULL OR r.party_code = $party)
+ORDER BY CASE WHEN $smallest THEN r.majority ELSE -r.majority END, r.name
+LIMIT $limit;
+
+-- name: winners_among
+SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_code, r.majority, r.source_file
+FROM constituency_results r JOIN parties p ON p.code = r.party_code
+WHERE r.election_id = $election AND list_contains($places, r.ons_code) AND ($party IS NULL OR r.party_code = $party)
+ORDER BY r.name;
+
+-- name: control_among
+SELECT a.name AS council, k.ons_code, coalesce(p.name, 'No overall control') AS control, k.control AS control_code, k.total_seats, k.source_file
+FROM council_control k JOIN authorities a USING (ons_code) LEFT JOIN parties p ON p.code = k.control
+WHERE k.election_id = $election AND list_contains($places, k.ons_code)
+  AND ($party IS NULL OR k.control = $party)
+ORDER BY a.name;
+
+-- name: elections_with_data
+SELECT DISTINCT e.id, e.date FROM elections e
+WHERE e.id IN (SELECT election_id FROM seats_won WHERE ons_code = $place
+               UNION SELECT election_id FROM council_control WHERE ons_code = $place
+               UNION SELECT election_id FROM constituency_results WHERE ons_code = $place)
+ORDER BY e.date;
+
+-- name: runner_up
+-- The second-placed candidate where the candidates are known, else the party second on votes (the votes
+-- of "others" together are no one candidate's).
+WITH second AS (
+    SELECT party_code, votes, candidate, 0 AS preference FROM constituency_candidacies
+    WHERE election_id = $election AND ons_code = $constituency AND position = 2
+    UNION ALL
+    SELECT party_code, votes, NULL, 1 FROM (
+        SELECT party_code, votes, row_number() OVER (ORDER BY votes DESC) AS place FROM constituency_votes
+        WHERE election_id = $election AND ons_code = $constituency AND party_code <> 'OTH')
+    WHERE place = 2
+    ORDER BY preference
+    LIMIT 1)
+SELECT r.name AS constituency, r.winner, pw.name AS party, r.party_code, s.candidate AS runner_up,
+       ps.name AS runner_up_party, s.party_code AS runner_up_party_code, s.votes AS runner_up_votes, r.majority,
+       round(100.0 * r.majority / r.valid_votes, 1) AS margin_points, r.valid_votes, r.source_file
+FROM constituency_results r
+JOIN parties pw ON pw.code = r.party_code
+LEFT JOIN second s ON true
+LEFT JOIN parties ps ON ps.code = s.party_code
+WHERE r.election_id = $election AND r.ons_code = $constituency;
+
+-- Whether a council's results hold any seats won, or any vote counts, for an election: without them an
+-- empty answer is no data, not a party that stood nowhere.
+-- name: seats_recorded
+SELECT count(*) AS recorded FROM seats_won WHERE election_id = $election AND ons_code = $council;
+
+-- name: votes_recorded
+SELECT count(*) AS recorded FROM candidacies
+WHERE election_id = $election AND ons_code = $council AND votes IS NOT NULL;

@@ -1,0 +1,192 @@
+"""The registry of what the results can answer (`registry.yaml`), compiled once: which intent fits a reading,
+the queries it runs and the sentence that states its figure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import jinja2
+import yaml
+
+from bot.lexicon import lexicon
+from bot.sql import queries
+from bot.understand import Question
+
+REGISTRY_FILE = "registry.yaml"
+Where = Literal["council", "constituency", "nowhere", "listed"]
+DEFAULT_WHY = "do as they did"
+SPACES = re.compile(r"\s+")
+SPACE_BEFORE_STOP = re.compile(r"\s+(?=[.,;:])")
+
+
+class RegistryError(ValueError):
+    """An entry of registry.yaml that cannot be used; the message names it and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One query an intent runs: its name in queries.sql, what its first row is called, which election."""
+
+    name: str
+    key: str  # "" for the first query, whose rows are the answer's `rows`; else `also.<key>`
+    previous: bool = False  # run for the election before the one asked
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """One answerable intent: when it fits a reading, and how it answers."""
+
+    name: str
+    where: Where
+    measures: frozenset[str | None]
+    party: bool | None  # a party must be named / none may be / either
+    kinds: frozenset[str] | None
+    all_of: tuple[str, ...]
+    any_of: tuple[str, ...]
+    none_of: tuple[str, ...]
+    listed: str | None
+    queries: tuple[Query, ...]
+    says: jinja2.Template
+    empty: jinja2.Template | None
+    empty_outcome: str
+    unrecorded: str | None
+    requires: tuple[str, ...]
+    one_election: bool
+    compares: str | None
+    previous: bool
+    no_previous: jinja2.Template | None
+    lists: str | None
+    why: str
+
+    def fits(self, question: Question, where: Where, listed: str | None = None) -> bool:
+        """This intent answers the question, asked of this kind of place."""
+        if self.where != where or question.measure not in self.measures:
+            return False
+        if self.party is not None and self.party != bool(question.parties):
+            return False
+        if self.kinds is not None and election_kind(question) not in self.kinds:
+            return False
+        if self.listed is not None and self.listed != listed:
+            return False
+        return (all(flag(question, f) for f in self.all_of) and not any(flag(question, f) for f in self.none_of)
+                and (not self.any_of or any(flag(question, f) for f in self.any_of)))
+
+
+def election_kind(question: Question) -> str:
+    """The kind of election a question with no place asks about: the one it names, else its measure's."""
+    return question.kind or lexicon().measure_kinds.get(question.measure or "", "general")
+
+
+def flag(question: Question, name: str) -> bool:
+    """A yes-or-no field of the reading by name: the question's own, else its cues'."""
+    value = getattr(question, name) if hasattr(question, name) else getattr(question.cues, name)
+    return bool(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """Every intent, in the order they are tried."""
+
+    intents: tuple[Intent, ...]
+
+    def find(self, question: Question, where: Where, listed: str | None = None) -> Intent | None:
+        """The first intent that fits the reading, or None when the results cannot answer it."""
+        return next((i for i in self.intents if i.fits(question, where, listed)), None)
+
+    def why(self, name: str | None) -> str:
+        """What "Why?" asks the coverage after an answer by the intent of that name."""
+        return next((i.why for i in self.intents if i.name == name), DEFAULT_WHY)
+
+
+def render(template: jinja2.Template, values: dict[str, Any]) -> str:
+    """A sentence from its template, its spacing made plain (templates wrap over lines)."""
+    return SPACE_BEFORE_STOP.sub("", SPACES.sub(" ", template.render(values))).strip()
+
+
+@cache
+def registry() -> Registry:
+    """The registry, compiled once."""
+    data = yaml.safe_load(resources.files("bot").joinpath(REGISTRY_FILE).read_text(encoding="utf-8"))
+    environment = _environment(str(data["phrases"]))
+    known = queries()
+    return Registry(tuple(_intent(entry, environment, known) for entry in data["intents"]))
+
+
+def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[str, str]) -> Intent:
+    name = entry.get("intent", "?")
+
+    def sentence(key: str) -> jinja2.Template | None:
+        text = entry.get(key)
+        if text is None:
+            return None
+        try:
+            return environment.from_string('{% import "phrases" as phrase with context %}' + str(text))
+        except jinja2.TemplateSyntaxError as error:
+            raise RegistryError(f"intent {name!r}: {key}: {error.message} (line {error.lineno})") from None
+
+    runs = []
+    for number, spec in enumerate(entry.get("queries", [])):
+        spec = {"query": spec} if isinstance(spec, str) else dict(spec)
+        runs.append(Query(spec["query"], "" if number == 0 else spec.get("as", spec["query"]),
+                          spec.get("election") == "previous"))
+    for query in [q.name for q in runs] + ([entry["unrecorded"]] if entry.get("unrecorded") else []):
+        if query not in known:
+            raise RegistryError(f"intent {name!r} runs {query!r}, which queries.sql does not name")
+    if not runs or entry.get("place") not in ("council", "constituency", "nowhere", "listed"):
+        raise RegistryError(f"intent {name!r} needs a place (council, constituency, nowhere, listed) and queries")
+    empty = entry.get("empty") or {}
+    says = sentence("says")
+    if says is None:
+        raise RegistryError(f"intent {name!r} has no sentence (`says`)")
+    return Intent(
+        name=name, where=entry["place"], measures=frozenset(entry["measures"]), party=entry.get("party"),
+        kinds=frozenset(entry["kinds"]) if "kinds" in entry else None,
+        all_of=tuple(entry.get("if", ())), any_of=tuple(entry.get("if_any", ())),
+        none_of=tuple(entry.get("unless", ())), listed=entry.get("listed"), queries=tuple(runs), says=says,
+        empty=environment.from_string('{% import "phrases" as phrase with context %}' + empty["say"])
+        if empty.get("say") else None,
+        empty_outcome=str(empty.get("outcome", "figure")), unrecorded=entry.get("unrecorded"),
+        requires=tuple(entry.get("requires", ())), one_election=bool(entry.get("one_election")),
+        compares=entry.get("compares"), previous=bool(entry.get("previous")), no_previous=sentence("no_previous"),
+        lists=entry.get("lists"), why=str(entry.get("why", DEFAULT_WHY)),
+    )
+
+
+def _environment(phrases: str) -> jinja2.Environment:
+    """Jinja with the filters sentences are written with; a name a template misspells is an error, not blank."""
+    environment = jinja2.Environment(loader=jinja2.DictLoader({"phrases": phrases}), undefined=jinja2.StrictUndefined,
+                                     autoescape=False)
+    environment.filters.update(
+        everyday=everyday,
+        capitalise=lambda text: str(text)[:1].upper() + str(text)[1:],
+        n=lambda number: f"{number:,}",
+        signed=lambda number, thousands=False: f"{number:+,d}" if thousands else f"{number:+d}",
+        each=lambda rows, pattern: [pattern.format(**row) for row in rows],
+        source=source,
+    )
+    return environment
+
+
+# How a sentence names the parties whose canonical names read oddly in running text.
+EVERYDAY = {
+    "Conservative": "the Conservatives", "Liberal Democrats": "the Liberal Democrats", "Green Party": "the Greens",
+    "Brexit Party": "the Brexit Party", "Scottish National Party": "the SNP", "UK Independence Party": "UKIP",
+    "Independent": "independents", "Others": "others", "Speaker": "the Speaker",
+}
+
+
+def everyday(name: str) -> str:
+    """The running-text name of a party given its canonical name."""
+    return EVERYDAY.get(name, name)
+
+
+def source(row: dict[str, Any] | None, sentence: bool = False) -> str:
+    """Where a row's figure comes from, as the sentence cites it."""
+    file = (row or {}).get("source_file")
+    if not file:
+        return ""
+    return f" Source: {file}." if sentence else f" (source: {file})"

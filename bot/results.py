@@ -1,0 +1,209 @@
+"""The results answerer: a reading -> the registry's intent -> its parameterised queries -> the sentence that
+says what the figure means. One path for every intent; what differs between them lives in registry.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import duckdb
+
+from bot.answer import Answer, Keys, Outcome
+from bot.gazetteer import Election, Gazetteer, Place
+from bot.registry import Intent, Where, election_kind, everyday, registry, render
+from bot.sql import QueryResult, run_query
+from bot.understand import Question
+
+SURE = 0.95
+DEFAULTED = 0.85  # no year given: the latest election with results was assumed, and said
+LIST_SIZE = 10
+
+
+def answer_from_results(
+    question: Question, connection: duckdb.DuckDBPyConnection, gazetteer: Gazetteer, listed: tuple[Place, ...] = ()
+) -> Answer | None:
+    """Answer from the results, or None when no intent of the registry fits the reading.
+
+    `listed` are the places the last answer listed, for a question that narrows them ("Which of those…").
+    """
+    if question.ambiguous:
+        return _clarify(question)
+    if listed:
+        where: Where = "listed"
+    elif question.places:
+        where = question.places[0].kind
+    else:
+        where = "nowhere"
+    if where != "listed":
+        if question.measure is None and not (question.places and question.years):
+            return None
+        if question.measure is None and question.cues.asks_who and where == "council":
+            return None  # "Who is the Labour leader in Hull…?": the results name no council's people
+        if question.unknown_place and not question.places:
+            return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "
+                          "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6,
+                          outcome="no_data")
+    intent = registry().find(question, where, listed[0].kind if listed else None)
+    if intent is None:
+        return None
+    elections, note = _elections(question, intent, connection, gazetteer, listed)
+    if note is not None or not elections:
+        return replace(note, keys=Keys(intent.name)) if note is not None else None
+    parties: list[str | None] = [None] if intent.party is False or not question.parties else list(question.parties)
+    if intent.one_election:
+        elections, parties = elections[-1:], parties[:1]
+    answers = [_answer(intent, question, connection, gazetteer, e, p, listed) for e in elections for p in parties]
+    return _joined(intent, question, [a for a in answers if a is not None])
+
+
+def _answer(
+    intent: Intent, question: Question, connection: duckdb.DuckDBPyConnection, gazetteer: Gazetteer,
+    election: Election, party: str | None, listed: tuple[Place, ...],
+) -> Answer | None:
+    """One intent for one election and party: its queries run, its sentence said."""
+    place = question.places[0] if question.places and not listed else None
+    before = [e for e in gazetteer.elections_of(election.kind) if e.day < election.day]
+    previous = before[-1] if before else None
+    values: dict[str, Any] = {
+        "place": place.name if place else None, "day": day(election), "asked": party,
+        "party": everyday(gazetteer.party_name(party)) if party else None,
+        "previous_day": day(previous) if previous else None, "region": question.region,
+        "yes_no": question.yes_no, "smallest": question.cues.smallest, "gain": question.direction != "loss",
+        "asks_gains": question.cues.asks_gains, "no_overall_control": question.cues.no_overall_control,
+        "limit": question.cues.how_many or LIST_SIZE, "listed": listed,
+        "name_of": lambda code: everyday(gazetteer.party_name(code)),  # a party code, as a sentence names it
+    }
+    if intent.previous and previous is None:
+        assert intent.no_previous is not None, f"intent {intent.name} needs `no_previous`"
+        return Answer(render(intent.no_previous, values), "sql", SURE, outcome="no_data", keys=Keys(intent.name))
+    params = {
+        "election": election.id, "previous": previous.id if previous else None, "party": party,
+        "council": place.code if place else None, "constituency": place.code if place else None,
+        "place": place.code if place else None, "region": question.region, "limit": values["limit"],
+        "smallest": values["smallest"], "gain": values["gain"], "control": party or "NOC",
+        "places": [p.code for p in listed],
+    }
+    first, *others = intent.queries
+    result = run_query(connection, first.name, **params)
+    row = result.rows[0] if result.rows else None
+    if row is None or any(row.get(column) is None for column in intent.requires):
+        return _empty(intent, connection, params, values, result)
+    values.update(rows=result.rows, row=row, also={}, also_rows={})
+    for query in others:
+        if query.previous and previous is None:
+            values["also"][query.key], values["also_rows"][query.key] = None, []
+            continue
+        more = run_query(connection, query.name, **{**params, "election": params["previous"] if query.previous
+                                                    else election.id})
+        values["also"][query.key] = more.rows[0] if more.rows else None
+        values["also_rows"][query.key] = more.rows
+        result = result.then(more)
+    confidence = SURE if question.years or question.latest else DEFAULTED
+    return Answer(_capitalised(render(intent.says, values)), "sql", confidence, sql=result.sql,
+                  rows=tuple(result.rows), outcome="figure", keys=_keys(intent, result, gazetteer))
+
+
+def _empty(intent: Intent, connection: duckdb.DuckDBPyConnection, params: dict[str, Any], values: dict[str, Any],
+           result: QueryResult) -> Answer | None:
+    """What an intent says when its query finds nothing: a fact (a party that stood nowhere), or that the
+    results hold nothing of that kind for the place, or no answer at all."""
+    if intent.empty is None:
+        return None
+    if intent.unrecorded is not None and not run_query(connection, intent.unrecorded, **params).rows[0]["recorded"]:
+        held = "vote counts" if "votes" in intent.unrecorded else "seats won"
+        return Answer(f"My results hold no {held} for {values['place']} on {values['day']}, so I cannot say that.",
+                      "sql", SURE, sql=result.sql, outcome="no_data", keys=Keys(intent.name))
+    outcome: Outcome = "no_data" if intent.empty_outcome == "no_data" else "figure"
+    return Answer(_capitalised(render(intent.empty, {**values, "rows": [], "row": None})), "sql", SURE,
+                  sql=result.sql, outcome=outcome, keys=Keys(intent.name))
+
+
+def _keys(intent: Intent, result: QueryResult, gazetteer: Gazetteer) -> Keys:
+    """What the answer is about, in codes: the parties its first row names, the places its rows list."""
+    first = result.rows[0] if result.rows else {}
+    parties = tuple(code for code in (first.get("party_code"), first.get("control_code", first.get("control")))
+                    if code and code in gazetteer.party_names)
+    listed: tuple[Place, ...] = ()
+    if intent.lists is not None:
+        kind = intent.lists
+        listed = tuple(dict.fromkeys(Place(kind, row["ons_code"], row[kind])  # type: ignore[arg-type]
+                                     for row in result.rows if row.get("ons_code") and row.get(kind)))
+    return Keys(intent.name, tuple(dict.fromkeys(parties)), listed if len(listed) > 1 else ())
+
+
+def _elections(
+    question: Question, intent: Intent, connection: duckdb.DuckDBPyConnection, gazetteer: Gazetteer,
+    listed: tuple[Place, ...],
+) -> tuple[list[Election], Answer | None]:
+    """The elections asked about that the results hold for the intent, or a plain answer saying what exists."""
+    if listed:
+        kind = "general" if listed[0].kind == "constituency" else "local"
+        return [e for e in gazetteer.elections_of(kind) if not question.years or e.day.year in question.years], None
+    if question.places:
+        place = question.places[0]
+        have_ids = {r["id"] for r in run_query(connection, "elections_with_data", place=place.code).rows}
+        have = [e for e in gazetteer.elections if e.id in have_ids]
+        if not have:
+            return [], Answer(f"I have no results for {place.name}.", "sql", SURE, outcome="no_data")
+        what = f"results for {place.name} ({place.kind})"
+    else:
+        kind = election_kind(question)
+        have = gazetteer.elections_of(kind)
+        if not have:
+            return [], Answer(f"I have no {kind} election results.", "sql", SURE, outcome="no_data")
+        what = f"{kind} election results"
+    if not question.years:
+        return [have[-1]], None
+    chosen = [e for e in have if e.day.year in question.years]
+    missing = [y for y in question.years if all(e.day.year != y for e in have)]
+    if missing or not chosen:
+        years = " and ".join(str(e.day.year) for e in have)
+        asked = " or ".join(str(y) for y in missing or question.years)
+        return [], Answer(f"I have {what} in {years}, not {asked}.", "sql", SURE, outcome="no_data")
+    return chosen, None
+
+
+def _joined(intent: Intent, question: Question, answers: list[Answer]) -> Answer | None:
+    """One answer per (election, party) asked about, joined: comparisons come out as sentences in turn, and
+    two parties in one election are compared on the intent's figure."""
+    if len(answers) <= 1:
+        return answers[0] if answers else None
+    verdict = _verdict(intent, question, answers)
+    keys = [a.keys for a in answers if a.keys is not None]
+    return Answer(
+        " ".join([*(a.text for a in answers), *([verdict] if verdict else [])]), "sql",
+        min(a.confidence for a in answers), sql="\n;\n".join(dict.fromkeys(a.sql for a in answers if a.sql)),
+        rows=tuple(r for a in answers for r in a.rows),
+        outcome="figure" if any(a.outcome == "figure" for a in answers) else answers[0].outcome,
+        keys=Keys(intent.name, tuple(dict.fromkeys(p for k in keys for p in k.parties))),
+    )
+
+
+def _verdict(intent: Intent, question: Question, answers: list[Answer]) -> str:
+    """For two parties in one election, which did better on the figure asked."""
+    if intent.compares is None or len(question.parties) != 2 or len(question.years) > 1 or len(answers) != 2:
+        return ""
+    values = [(a.rows[0].get(intent.compares), a.rows[0].get("party")) for a in answers if a.rows]
+    if len(values) != 2 or any(v is None for v, _ in values):
+        return ""
+    (a, party_a), (b, party_b) = values
+    assert a is not None and b is not None
+    if a == b:
+        return f"They were level on {a}."
+    return f"{_capitalised(everyday(str(party_a if a > b else party_b)))} had more."
+
+
+def _clarify(question: Question) -> Answer:
+    mention = question.ambiguous[0]
+    options = [f"{p.name} ({p.kind})" for p in mention.options[:6]]
+    listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
+    return Answer(f'"{mention.mention}" could mean {listed}. Which one do you mean?', "sql", 0.5, outcome="clarify")
+
+
+def day(election: Election) -> str:
+    """An election's polling day as a sentence says it: "3 May 2018"."""
+    return f"{election.day.day} {election.day:%B %Y}"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,113 @@
+"""The registry of what the results can answer: each intent chosen for its questions and answering them from
+the project's own sample, with what it says checked against the sample's figures (corpus/sample/results)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.ask import Bot
+from bot.conversation import Conversation
+from bot.registry import RegistryError, _environment, _intent, registry
+from bot.sql import queries
+
+# question (a follow-up after "| "), the intent that answers it, words its answer must hold.
+CASES = [
+    ("How many seats did the Lib Dems gain in Hull in 2022?", "council_seats_gained",
+     ["won 10 of the 19 seats", "net change of +5", "not seats gained or lost"]),
+    ("how many seats did labour win in hull in 2018", "council_seats_won", ["Labour won 31 of the 57 seats"]),
+    ("What happened in Hull in 2018?", "council_result", ["Labour 31, Liberal Democrats 24", "Labour controlled"]),
+    ("What is the make-up of Barnet council after 2022?", "council_composition", ["Labour 41, Conservative 22"]),
+    ("How many seats does Labour hold on Barnet council after 2022?", "council_seats_held",
+     ["held 41 of the 63 seats", "+16"]),
+    ("Is Hartlepool under no overall control after 2022?", "council_control", ["Yes.", "no party had overall"]),
+    ("Did Labour control Barnet after 2018?", "council_control", ["No.", "the Conservatives controlled Barnet"]),
+    ("Which party is the largest on Hartlepool council in 2022?", "council_largest_party",
+     ["the Conservatives, with 15 of the 36 seats"]),
+    ("How many seats are there on Barnet council?", "council_size", ["63 seats"]),
+    ("What was the majority in Blyth Valley in 2019?", "constituency_majority", ["Ian Levy", "majority of 712"]),
+    ("turnout bolsover 2017", "constituency_turnout", ["63.4%"]),
+    ("What was the electorate in Blyth Valley in 2017?", "constituency_electorate", ["electorate of 63,415"]),
+    ("Who came second in Hartlepool in 2019?", "constituency_runner_up",
+     ["Stefan Houghton (Conservative) came second", "3,595 votes behind Mike Hill", "8.8 percentage points"]),
+    ("Did the Tories win Hartlepool in 2019?", "constituency_winner", ["No.", "did not win Hartlepool", "Mike Hill"]),
+    ("How many votes did the Conservatives get in Hartlepool in 2019?", "constituency_party_votes",
+     ["11,869 votes", "28.9%"]),
+    ("votes in hartlepool 2019", "constituency_votes", ["Labour 15,464 (37.7%)"]),
+    ("What was the result in Bolsover in 2019?", "constituency_result", ["Mark Fletcher", "Labour 16,492"]),
+    ("Which councils changed control in 2022?", "control_changes", ["9 councils changed control", "Barnet"]),
+    ("What was the smallest majority in 2019?", "majority_ranking", ["Kensington", "150"]),
+    ("Which councils did Labour control after 2022?", "councils_controlled", ["6 councils", "Wandsworth"]),
+    ("Where did the Conservatives hold the most seats after 2022?", "held_ranking", ["North East Lincolnshire 30"]),
+    ("How many seats did Labour win at the 2019 general election?", "national_seats", ["202 of the 650 seats"]),
+    ("Where did the Conservatives suffer the biggest losses in 2022?", "change_ranking", ["Westminster -18"]),
+    ("Where did Labour win the most seats in 2022?", "seats_ranking", ["Barnet 41"]),
+    ("How many seats did the Lib Dems gain in the 2022 local elections?", "local_seats_gained",
+     ["won 20 of the 314 seats", "not seats gained or lost"]),
+    ("How many seats did the Greens win in the 2022 local elections?", "local_seats_won", ["won 3 of the 314"]),
+    ("Which councils did Labour control after 2022? | Which of those did Labour control after 2018?",
+     "control_among", ["Of those 6 councils", "Lincoln, Sunderland"]),
+    ("Which constituencies had the smallest majorities in 2019? | Which of those did Labour win?",
+     "winners_among", ["Of those 9 constituencies, Labour won 5"]),
+]
+
+
+# Intents whose figures the sample does not hold, tried over the public results (../shared).
+PUBLIC_CASES = [
+    ("How many votes did the Greens get in Norwich in 2022?", "council_party_votes",
+     ["Green Party candidates won 10,540 votes", "29.2%"]),
+    ("votes in Norwich in 2022", "council_votes", ["Labour 16,336 (45.2%)"]),
+]
+
+
+@pytest.mark.parametrize(("asked", "intent", "says"), CASES, ids=[c[1] for c in CASES])
+def test_each_intent_answers_its_questions_from_the_sample(asked: str, intent: str, says: list[str],
+                                                           sample_bot: Bot) -> None:
+    conversation = Conversation("registry")
+    for question in asked.split(" | "):
+        answer = sample_bot.answer(question, conversation)
+    assert answer.keys is not None and answer.keys.intent == intent, (answer.keys, answer.text)
+    assert answer.route == "sql" and answer.outcome == "figure" and answer.sql
+    for words in says:
+        assert words in answer.text, answer.text
+
+
+@pytest.mark.parametrize(("asked", "intent", "says"), PUBLIC_CASES, ids=[c[1] for c in PUBLIC_CASES])
+def test_intents_the_sample_cannot_show_answer_from_the_public_results(asked: str, intent: str, says: list[str],
+                                                                        bot: Bot) -> None:
+    answer = bot.answer(asked)
+    assert answer.keys is not None and answer.keys.intent == intent, (answer.keys, answer.text)
+    for words in says:
+        assert words in answer.text, answer.text
+
+
+def test_every_intent_is_tried_by_a_case() -> None:
+    assert {i.name for i in registry().intents} == {c[1] for c in CASES + PUBLIC_CASES}
+
+
+def test_every_query_the_registry_names_exists_and_every_query_is_used() -> None:
+    named = {q.name for i in registry().intents for q in i.queries} | {i.unrecorded for i in registry().intents}
+    # elections_with_data chooses the elections; the rest are each some intent's.
+    assert named - {None} | {"elections_with_data"} == set(queries())
+
+
+def test_a_party_that_stood_nowhere_is_a_fact_but_votes_the_results_lack_are_no_data(sample_bot: Bot) -> None:
+    # The sample counts seats on councils, not votes: an empty vote count is not a party that stood nowhere.
+    answer = sample_bot.answer("How many votes did Labour get in Trafford in 2022?")
+    assert answer.outcome == "no_data" and "no vote counts for Trafford" in answer.text
+    answer = sample_bot.answer("How many seats did UKIP win in Barnet in 2022?")
+    assert answer.outcome == "figure" and "no candidates in Barnet" in answer.text
+
+
+def test_an_entry_naming_a_query_that_does_not_exist_is_refused_by_name() -> None:
+    entry = yaml.safe_load("{intent: broken, place: council, measures: [turnout], queries: [no_such_query], "
+                           "says: 'x'}")
+    with pytest.raises(RegistryError, match="'broken' runs 'no_such_query'"):
+        _intent(entry, _environment(""), queries())
+
+
+def test_a_sentence_that_does_not_compile_is_refused_by_name() -> None:
+    entry = yaml.safe_load("{intent: broken, place: council, measures: [turnout], queries: [control], "
+                           "says: '{{ row.total_seats '}")
+    with pytest.raises(RegistryError, match="'broken': says"):
+        _intent(entry, _environment(""), queries())
