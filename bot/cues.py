@@ -91,6 +91,12 @@ CAPITALISED = re.compile(r"(?<!^)\b[A-Z][A-Za-z]+")
 CLAUSE_ENDS = ",;?"
 
 
+def _number(phrase: str) -> int:
+    """The number a phrase such as "top 5" or "the five smallest" says (figures, or cues.yaml's number words)."""
+    words = load_grammar(CUES_FILE).data["numbers"]
+    return next(int(w) if w.isdigit() else int(words[w]) for w in phrase.lower().split() if w.isdigit() or w in words)
+
+
 def read_cues(text: str) -> Cues:
     """The cues of a question's text."""
     patterns = _patterns()
@@ -103,7 +109,7 @@ def read_cues(text: str) -> Cues:
             outside.append(frozenset(stems_of(text[: clause.start()] + " " + text[min(ends, default=len(text)):])))
     return Cues(**{name: match is not None for name, match in found.items()},
                 explain_at=explain.start() if explain else None,
-                limit=max(1, min(50, int(limit.group("count")))) if limit else None,
+                limit=max(1, min(50, _number(limit.group(0)))) if limit else None,
                 words=frozenset(WORD.findall(text.lower())), stems=tuple(stems_of(text)),
                 capitalised=frozenset(w.lower() for w in CAPITALISED.findall(text)),
                 outside_clauses=tuple(outside),

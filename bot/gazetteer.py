@@ -100,7 +100,7 @@ class Gazetteer:
 
 
 COMPASS = ("north east", "north west", "south east", "south west", "north", "south", "east", "west", "central")
-FORMAL_PREFIXES = ("kingston upon ", "city of ", "the ")
+FORMAL_PREFIXES = ("kingston upon ", "city of ", "the ", "great ")  # "Great Grimsby" is "Grimsby" too
 
 
 def _everyday_variants(alias: str) -> set[str]:

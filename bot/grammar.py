@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -122,6 +123,7 @@ class Grammar:
         return anchored(f"(?:{alternatives})", at)
 
 
+@cache
 def load_grammar(name: str) -> Grammar:
     """A grammar file of the bot package (cues.yaml, reading.yaml)."""
     text = resources.files("bot").joinpath(name).read_text(encoding="utf-8")

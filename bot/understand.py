@@ -159,8 +159,9 @@ def _find_names(
             mentions.append((start, Ambiguity(word, tuple(sorted(prefixed, key=_place_order)))))
             used.add(start)
             continue
-        # A misspelling is only guessed at when the question names no place exactly: "Corbyn" is not "Corby".
-        match = None if exact_place_found else _fuzzy(words, start, used, gazetteer)
+        # A misspelt place is only guessed at when the question names no place exactly ("Corbyn" is not
+        # "Corby"); a misspelt party always is.
+        match = _fuzzy(words, start, used, gazetteer, places=not exact_place_found)
         if match:
             size, value = match
             if isinstance(value, tuple):
@@ -186,7 +187,7 @@ def _places_starting_with(word: str, gazetteer: Gazetteer) -> set[Place]:
 
 
 def _fuzzy(
-    words: list[str], start: int, used: set[int], gazetteer: Gazetteer
+    words: list[str], start: int, used: set[int], gazetteer: Gazetteer, places: bool = True
 ) -> tuple[int, tuple[Place, ...] | str] | None:
     """A small misspelling of a place or party name starting at `start` ("Barnett", "Peterborogh")."""
     best: tuple[float, int, tuple[Place, ...] | str] | None = None
@@ -196,6 +197,8 @@ def _fuzzy(
             continue
         phrase = " ".join(words[start : start + size])
         for choices, is_place in ((gazetteer.place_aliases, True), (gazetteer.party_aliases, False)):
+            if is_place and not places:
+                continue
             hit = process.extractOne(phrase, choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if hit and (best is None or hit[1] > best[0]):
                 value: tuple[Place, ...] | str
