@@ -176,6 +176,7 @@ def _signals(followed: FollowUp, coverage: bool) -> Signals:
         follow=followed.kind, after_figure=followed.previous is not None and followed.previous.route == "sql",
         measure=question.measure is not None, why=cues.asks_why, sourced=cues.sourced,
         explains_too=cues.explains_too, cued=cued, explained=cues.asks_why or cued or bool(question.outside_names),
+        accounts=cues.explains or cues.asks_how,
         forecast=cues.forecast and not (cues.attributed or cues.points_at_coverage or cues.sourced),
         opinion=cues.opinion, coverage=coverage,
     )

@@ -60,6 +60,7 @@ class Signals:
     explains_too: bool = False  # "…, and why?": a figure and its reasons
     cued: bool = False  # explains too, attributed to someone's account, or as reported during the count
     explained: bool = False  # any of those, or names a person or thing the results know nothing of
+    accounts: bool = False  # uses words that ask for an account ("why", "explain", "say", "struggle"…)
     forecast: bool = False  # asks for a forecast not attributed to the coverage
     opinion: bool = False  # asks for an opinion or voting advice
     coverage: bool = True  # there is coverage to search (and a router)
@@ -98,6 +99,8 @@ RULES: tuple[Rule, ...] = (
          and not s.explains_too, "passages"),
     Rule("the coverage must speak too", lambda s: s.learned == "sql" and s.cued, "hybrid"),
     Rule("a figure and its reasons", lambda s: s.learned == "passages" and s.explains_too and s.measure, "hybrid"),
+    Rule("both asked, but nothing asks for an account", lambda s: s.learned == "hybrid" and not s.explained
+         and not s.accounts, "sql"),
     Rule("as the router learned", lambda s: True, None),
 )
 

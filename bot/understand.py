@@ -81,7 +81,9 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
     region = next(((n, r) for n, r in sorted(gazetteer.regions.items(), key=lambda i: -len(i[0]))
                    if re.search(rf"\b{re.escape(n)}\b", norm)), None)
-    kind = _election_kind(norm, years, gazetteer)
+    # The kind of election is read from the words that name nothing: naming Westminster council is no
+    # mention of Westminster, the Parliament.
+    kind = _election_kind(" ".join(w for i, w in enumerate(words) if i not in used), years, gazetteer)
     places, ambiguous = _settle_kind(mentions, kind)
     if region and any(region[0] in normalise_name(p.name) for p in places):
         region = None  # "North East Lincolnshire" is a council, not the North East

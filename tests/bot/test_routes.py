@@ -41,6 +41,10 @@ TABLE: list[tuple[dict[str, Any], str, str]] = [
      "a figure and its reasons", "hybrid"),
     ({"learned": "passages", "explained": True}, "as the router learned", "passages"),
     ({"learned": "hybrid", "measure": True, "explained": True}, "as the router learned", "hybrid"),
+    ({"learned": "hybrid", "measure": True, "accounts": True, "tried_figure": True}, "as the router learned",
+     "hybrid"),
+    # the router leans to both, but the question asks for no account of the figure: the figure alone
+    ({"learned": "hybrid", "tried_figure": True}, "both asked, but nothing asks for an account", "sql"),
 ]
 
 

@@ -256,10 +256,14 @@ def phrasing_half(template: str) -> str:
 
 
 class Phrasing:
-    """Seeded choices of wording: party names, place names, casing."""
+    """Seeded choices of wording: party names, place names, casing; `instead` swaps a whole set of templates
+    for another (the fresh phrasings)."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, instead: dict[tuple[str, ...], tuple[str, ...]] | None = None,
+                 half: str | None = None) -> None:
         self.rng = rng
+        self.instead = instead or {}
+        self.half = half  # every question's half, when the whole set is one
         self.half_of: dict[str, str] = {}  # question asked -> the half its template is in
 
     def pick(self, options: Sequence[T]) -> T:
@@ -286,10 +290,11 @@ class Phrasing:
         return text
 
     def fill(self, templates: Sequence[str], **slots: str) -> str:
+        templates = self.instead.get(tuple(templates), templates)
         template = templates[self.rng.randrange(len(templates))]  # the draw choice() makes, template kept
         text = template.format(**slots)
         asked = self.casual(text[:1].upper() + text[1:])
-        self.half_of[asked] = phrasing_half(template)
+        self.half_of[asked] = self.half or phrasing_half(template)
         return asked
 
 
@@ -766,6 +771,7 @@ def constituency_cases(data: Data, say: Phrasing, pool: list[ConstituencyName], 
 
     def templates_for(options: Sequence[str], place: ConstituencyName) -> list[str]:
         # A constituency named like a council is asked about in words that say it is a general election.
+        options = say.instead.get(tuple(options), options)
         return [t for t in options if not place.shares_council_name or any(w in t for w in GENERAL_WORDED)]
 
     for measure, wanted in counts.items():
@@ -1012,6 +1018,68 @@ def make_suite(data: Data, seed: int = SEED) -> list[Case]:
     cases += honesty_cases(data, say, councils, seats)
     for case in cases:
         case.phrasing = say.half_of.get(case.ask, "tuned")
+    return cases + fresh_cases(data, seed)
+
+
+# ------------------------------------------------------------------ fresh phrasings
+# Written after the grammar was last fitted, the way people type, and added without running the bot on them
+# first: their figure is the measure of what the grammar does with wording it has never seen. Once the
+# grammar is fitted to any of them they stop being fresh; write a new set then.
+FRESH: dict[tuple[str, ...], tuple[str, ...]] = {
+    SEATS_WON: ("how many seats {party} got in {place} in {year}?", "{place} council {year}: seats won by {party}",
+                "seats for {party} in {place}, {year} elections", "How many council seats went to {party} in "
+                "{place} in {year}?", "what did {party} win in {place} in {year}, seat-wise"),
+    FULL_RESULT: ("what was the outcome in {place} in {year}", "{place} local elections {year} - results please",
+                  "how did {place} vote in {year}?"),
+    SEATS_HELD: ("how many seats has {party} got on {place} council after {year}",
+                 "How many seats did {party} have on {place} council after {year}?",
+                 "{party} councillors on {place} council after the {year} vote, how many?"),
+    CONTROL: ("who had control of {place} after {year}", "{place} {year} - who's in control?",
+              "who is running {place} council after {year}", "after the {year} elections who ran {place}?"),
+    CONTROL_LATEST: ("who runs {place} council these days", "who's in charge in {place}"),
+    CONTROL_YES_NO: ("did {party} have control of {place} after {year}?",
+                     "Is it true {party} controlled {place} after {year}?"),
+    CONTROL_NOC: ("was {place} hung after {year}?", "did anyone have a majority on {place} council after {year}?"),
+    LARGEST: ("who was the biggest party in {place} after {year}", "{place} {year}: largest group on the council?",
+              "which party came out biggest on {place} council in {year}?"),
+    SIZE: ("how many councillors sit on {place} council in total after {year}?",
+           "total seats on {place} council {year}"),
+    SIZE_LATEST: ("how many councillors does {place} have altogether",),
+    NATIONAL: ("how many mps did {party} end up with in {year}",
+               "{party} seats in parliament after the {year} election", "how many seats did {party} get at GE {year}?"),
+    NATIONAL_LATEST: ("how many mps did {party} get last general election",),
+    LOCAL_TOTAL: ("how many council seats did {party} win across the country in {year}?",),
+    WINNER: ("who won the seat of {place} in {year}", "{place} general election {year}: who won?",
+             "who got elected in {place} in {year}", "which mp won {place} at the {year} general election"),
+    MAJORITY: ("how many votes did the winner win by in {place} in {year}",
+               "what was the size of the majority in {place} at the {year} general election?",
+               "{place} {year}: majority?"),
+    TURNOUT: ("what percentage of people voted in {place} in {year}",
+              "turnout at the {year} general election in {place}?"),
+    SHARE: ("what % of the vote did {party} get in {place} in {year}", "{party} share {place} {year}"),
+    VOTES: ("how many people voted for {party} in {place} in {year}", "{party} vote total in {place} {year}"),
+}
+FRESH[SEATS_WON[:-1]] = FRESH[SEATS_WON]
+FRESH_SEED_OFFSET = 1
+
+
+def fresh_cases(data: Data, seed: int) -> list[Case]:
+    """The fresh phrasings over their own draw of places (a seed of their own, so the rest of the suite stays
+    as it was), each case's kind marked "fresh-"."""
+    say = Phrasing(random.Random(seed + FRESH_SEED_OFFSET), instead=FRESH, half="fresh")
+    councils = council_pool(data)
+    seats = constituency_pool(data)
+    cases: list[Case] = []
+    cases += seats_won_cases(data, say, councils, 12)
+    cases += full_result_cases(data, say, councils, 4)
+    cases += seats_held_cases(data, say, councils, 6)
+    cases += control_cases(data, say, councils, 8)
+    cases += largest_cases(data, say, councils, 4)
+    cases += size_cases(data, say, councils, 3)
+    cases += national_cases(data, say)
+    cases += constituency_cases(data, say, seats, {"winner": 6, "majority": 4, "turnout": 3, "share": 3, "votes": 3})
+    for case in cases:
+        case.kind, case.phrasing = f"fresh-{case.kind}", "fresh"
     return cases
 
 
