@@ -42,12 +42,14 @@ class Gazetteer:
         place_aliases: dict[str, set[Place]],
         elections: list[Election],
         regions: dict[str, str] | None = None,
+        held: dict[str, set[str]] | None = None,
     ) -> None:
         self.party_aliases = party_aliases
         self.party_names = party_names
         self.place_aliases = place_aliases
         self.elections = sorted(elections, key=lambda e: e.day)
         self.regions = regions or {}  # normalised name -> the region as the results spell it
+        self._held = held or {}  # ONS code -> the ids of the elections the results hold for that place
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
         for alias, places in place_aliases.items():
@@ -84,7 +86,12 @@ class Gazetteer:
         elections = [Election(*row) for row in run("SELECT id, date, kind, name FROM elections").fetchall()]
         regions = {normalise_name(r): r for (r,) in run("SELECT DISTINCT region FROM authorities WHERE region <> ''")
                    .fetchall()}
-        return cls(party_aliases, party_names, dict(places), elections, regions)
+        held: dict[str, set[str]] = defaultdict(set)
+        for code, election in run("SELECT ons_code, election_id FROM seats_won UNION SELECT ons_code, election_id "
+                                  "FROM council_control UNION SELECT ons_code, election_id FROM constituency_results"
+                                  ).fetchall():
+            held[code].add(election)
+        return cls(party_aliases, party_names, dict(places), elections, regions, dict(held))
 
     def aliases_of(self, place: Place) -> list[str]:
         """Every normalised name `place` goes by ("kingston upon hull", "hull", ...)."""
@@ -93,6 +100,11 @@ class Gazetteer:
     def party_name(self, code: str) -> str:
         """The everyday name of a party code."""
         return self.party_names.get(code, code)
+
+    def elections_held_for(self, place: Place) -> list[Election]:
+        """The elections the results hold anything for at this place, oldest first."""
+        held = self._held.get(place.code, set())
+        return [e for e in self.elections if e.id in held]
 
     def elections_of(self, kind: str | None = None, year: int | None = None) -> list[Election]:
         """Elections of a kind and/or year, oldest first."""

@@ -153,13 +153,6 @@ WHERE k.election_id = $election AND list_contains($places, k.ons_code)
   AND ($party IS NULL OR k.control = $party)
 ORDER BY a.name;
 
--- name: elections_with_data
-SELECT DISTINCT e.id, e.date FROM elections e
-WHERE e.id IN (SELECT election_id FROM seats_won WHERE ons_code = $place
-               UNION SELECT election_id FROM council_control WHERE ons_code = $place
-               UNION SELECT election_id FROM constituency_results WHERE ons_code = $place)
-ORDER BY e.date;
-
 -- name: runner_up
 -- The second-placed candidate where the candidates are known, else the party second on votes (the votes
 -- of "others" together are no one candidate's).

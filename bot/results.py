@@ -46,7 +46,7 @@ def answer_from_results(
     intent = registry().find(question, where, listed[0].kind if listed else None)
     if intent is None:
         return None
-    elections, note = _elections(question, intent, connection, gazetteer, listed)
+    elections, note = _elections(question, gazetteer, listed)
     if note is not None or not elections:
         return replace(note, keys=Keys(intent.name)) if note is not None else None
     parties: list[str | None] = [None] if intent.party is False or not question.parties else list(question.parties)
@@ -132,8 +132,7 @@ def _keys(intent: Intent, result: QueryResult, gazetteer: Gazetteer) -> Keys:
 
 
 def _elections(
-    question: Question, intent: Intent, connection: duckdb.DuckDBPyConnection, gazetteer: Gazetteer,
-    listed: tuple[Place, ...],
+    question: Question, gazetteer: Gazetteer, listed: tuple[Place, ...]
 ) -> tuple[list[Election], Answer | None]:
     """The elections asked about that the results hold for the intent, or a plain answer saying what exists."""
     if listed:
@@ -141,8 +140,7 @@ def _elections(
         return [e for e in gazetteer.elections_of(kind) if not question.years or e.day.year in question.years], None
     if question.places:
         place = question.places[0]
-        have_ids = {r["id"] for r in run_query(connection, "elections_with_data", place=place.code).rows}
-        have = [e for e in gazetteer.elections if e.id in have_ids]
+        have = gazetteer.elections_held_for(place)
         if not have:
             return [], Answer(f"I have no results for {place.name}.", "sql", SURE, outcome="no_data")
         what = f"results for {place.name} ({place.kind})"

@@ -1,7 +1,8 @@
-"""SQL-route latency in process (understanding + query + composing) over the factual suite.
+"""SQL-route latency in process (understanding + query + composing) over the factual suite, and the reading
+alone (bot.understand: the one pass over the question's text).
 
 Run with `make bench-sql`. Builds a store from the public results files in ../shared, then asks every
-question of tests/eval/factual.yaml several times and prints p50 and p95.
+question of tests/eval/factual.yaml several times and prints p50 and p95 of both.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bot.ask import Bot
 from bot.evaluate import load_suite
+from bot.understand import understand
 from corpus.results import import_results
 from corpus.store import Store
 from tests.bench.record import p50_p95, peak_memory_mib, write_result
@@ -37,22 +39,29 @@ def main() -> None:
         for question in questions:  # warm caches and prepared plans once
             bot.answer(question)
         times = []
+        readings = []
         routes: dict[str, int] = {}
         for _ in range(args.rounds):
             for question in questions:
+                started = time.perf_counter()
+                understand(question, bot.gazetteer)
+                readings.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
                 answer = bot.answer(question)
                 times.append((time.perf_counter() - started) * 1000)
                 routes[answer.route] = routes.get(answer.route, 0) + 1
         bot.close()
     times.sort()
+    readings.sort()
     print(f"questions: {len(questions)} x {args.rounds} rounds; routes {routes}")
     p95 = times[int(0.95 * len(times)) - 1]
     print(f"sql route in process: p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms")
+    read = p50_p95(readings)
+    print(f"reading alone: p50 {read['p50']:.2f} ms, p95 {read['p95']:.2f} ms")
     write_result("sql", "SQL route in process over the factual suite", [{
         "questions": len(questions), "rounds": args.rounds, "routes": routes, "max ms": round(times[-1], 2),
         "peak memory MiB": round(peak_memory_mib()),
-    }], {"sql (in process)": p50_p95(times)})
+    }], {"sql (in process)": p50_p95(times), "reading (understand)": read})
 
 
 if __name__ == "__main__":

@@ -87,8 +87,7 @@ def test_every_intent_is_tried_by_a_case() -> None:
 
 def test_every_query_the_registry_names_exists_and_every_query_is_used() -> None:
     named = {q.name for i in registry().intents for q in i.queries} | {i.unrecorded for i in registry().intents}
-    # elections_with_data chooses the elections; the rest are each some intent's.
-    assert named - {None} | {"elections_with_data"} == set(queries())
+    assert named - {None} == set(queries())
 
 
 def test_a_party_that_stood_nowhere_is_a_fact_but_votes_the_results_lack_are_no_data(sample_bot: Bot) -> None:
