@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bot.grammar import load_grammar
+from bot.grammar import GrammarError, load_grammar
 
 READING_FILE = "reading.yaml"
 
@@ -33,6 +33,7 @@ class Lexicon:
     measures: tuple[MeasureRule, ...]
     at_general: dict[str, str]
     measure_kinds: dict[str, str]
+    measure_names: dict[str, str]  # each measure, as the "read as" line names it
     words: dict[str, frozenset[str]]
     measure_words: dict[str, re.Pattern[str]]  # words a sentence uses to speak of each measure
 
@@ -57,12 +58,17 @@ def lexicon() -> Lexicon:
                            compiled(entry["unless"]) if entry.get("unless") else None,
                            entry.get("kind"), bool(entry.get("not_with_party")))
 
+    named = set(data["measure_names"])
+    unnamed = {e["measure"] for e in data["measures"]} - named
+    if unnamed:
+        raise GrammarError(f"{READING_FILE}: measures {sorted(unnamed)} are not in measure_names")
     return Lexicon(
         kinds={kind: compiled(templates) for kind, templates in data["kinds"].items()},
         shapes={name: compiled(shape["say"], shape.get("at", "anywhere")) for name, shape in data["shapes"].items()},
         measures=tuple(rule(entry) for entry in data["measures"]),
         at_general=dict(data.get("at_general", {})),
         measure_kinds=dict(data.get("measure_kinds", {})),
+        measure_names=dict(data["measure_names"]),
         words={name: frozenset(str(w) for w in words) for name, words in data["words"].items()},
         measure_words={measure: compiled(templates) for measure, templates in data["measure_words"].items()},
     )

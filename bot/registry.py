@@ -138,6 +138,9 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
             raise RegistryError(f"intent {name!r} runs {query!r}, which queries.sql does not name")
     if not runs or entry.get("place") not in ("council", "constituency", "nowhere", "listed"):
         raise RegistryError(f"intent {name!r} needs a place (council, constituency, nowhere, listed) and queries")
+    unknown = set(entry.get("measures", ())) - set(lexicon().measure_names) - {None}
+    if unknown:
+        raise RegistryError(f"intent {name!r} answers measures the reading does not know: {sorted(unknown)}")
     empty = entry.get("empty") or {}
     says = sentence("says")
     if says is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
@@ -14,10 +14,7 @@ from bot.lexicon import lexicon
 from bot.terms import STOPWORDS
 from corpus.results.names import normalise_name
 
-Measure = Literal[
-    "seats_won", "seats_held", "control", "control_change", "largest_party", "council_size", "full_result",
-    "winner", "majority", "turnout", "votes", "vote_share", "runner_up", "electorate",
-]
+Measure = str  # a measure named in reading.yaml's measure_names
 MAX_WORDS_IN_NAME = 6
 FUZZY_CUTOFF = 86
 # Word lists (reading.yaml): words that never name anything, words in many place names that never name a
@@ -88,7 +85,7 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     if region and any(region[0] in normalise_name(p.name) for p in places):
         region = None  # "North East Lincolnshire" is a council, not the North East
     kind = kind or _kind_of_places(places)
-    measure = cast(Measure | None, lexicon().measure(norm, kind, bool(parties)))
+    measure = lexicon().measure(norm, kind, bool(parties))
     shapes = lexicon().shapes
     cues = read_cues(text)
     unmatched = tuple(

@@ -4,21 +4,16 @@ shown beside every answer so that a misread question, or a follow-up read the wr
 from __future__ import annotations
 
 from bot.gazetteer import Gazetteer
+from bot.lexicon import lexicon
 from bot.understand import Question
 
-MEASURES = {
-    "seats_won": "seats won", "seats_held": "seats held", "control": "control", "control_change": "change of control",
-    "largest_party": "largest party", "council_size": "council size", "full_result": "full result",
-    "winner": "winner", "majority": "majority", "turnout": "turnout", "votes": "votes", "vote_share": "vote share",
-    "runner_up": "runner-up", "electorate": "electorate",
-}
 DIRECTIONS = {"gain": "gains", "loss": "losses"}
 NOTHING = "no party, place, year or measure I know"
 
 
 def describe_reading(question: Question, gazetteer: Gazetteer, asks_why: bool = False) -> str:
     """What was asked, of whom, where and when, as one line of parts joined by " · "."""
-    what = [MEASURES[question.measure]] if question.measure else []
+    what = [lexicon().measure_names[question.measure]] if question.measure else []
     what += [DIRECTIONS[question.direction]] if question.direction else []
     what += ["a list"] if question.wants_list else []
     what += ["a ranking"] if question.ranking else []
