@@ -10,16 +10,27 @@ from typing import Literal
 from corpus.results.names import normalise_name
 from corpus.store import Store
 
-PlaceKind = Literal["council", "constituency"]
+PlaceKind = Literal["council", "constituency", "ward", "candidate"]
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A council or a constituency, by ONS code."""
+    """A council or a constituency by ONS code; a ward by its council's code and its name's key
+    ("E08000035/kirkstall": ward codes change with boundaries, names seldom do); a candidate by the name's key."""
 
     kind: PlaceKind
     code: str
     name: str
+
+    @property
+    def council(self) -> str:
+        """A ward's council (ONS code)."""
+        return self.code.split("/", 1)[0]
+
+    @property
+    def key(self) -> str:
+        """A ward's or a candidate's name key (normalised)."""
+        return self.code.split("/", 1)[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +54,18 @@ class Gazetteer:
         elections: list[Election],
         regions: dict[str, str] | None = None,
         held: dict[str, set[str]] | None = None,
+        wards: dict[str, set[Place]] | None = None,
+        people: dict[str, set[Place]] | None = None,
     ) -> None:
         self.party_aliases = party_aliases
         self.party_names = party_names
         self.place_aliases = place_aliases
         self.elections = sorted(elections, key=lambda e: e.day)
         self.regions = regions or {}  # normalised name -> the region as the results spell it
-        self._held = held or {}  # ONS code -> the ids of the elections the results hold for that place
+        self._held = held or {}  # place code -> the ids of the elections the results hold for that place
+        self.wards = wards or {}  # a ward name's key -> the wards of that name, one per council
+        self.people = people or {}  # a candidate's name key -> the candidate (one Place per name)
+        self.councils = {p.code: p for places in place_aliases.values() for p in places if p.kind == "council"}
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
         for alias, places in place_aliases.items():
@@ -91,7 +107,25 @@ class Gazetteer:
                                   "FROM council_control UNION SELECT ons_code, election_id FROM constituency_results"
                                   ).fetchall():
             held[code].add(election)
-        return cls(party_aliases, party_names, dict(places), elections, regions, dict(held))
+        # Wards by council and name, the spelling most rows print; the elections each was fought at.
+        wards: dict[str, set[Place]] = defaultdict(set)
+        for council, key, name, fought in run(
+            "SELECT ons_code, norm_name(ward_name) AS key, mode(ward_name), list(DISTINCT election_id) "
+            "FROM candidacies GROUP BY ons_code, key"
+        ).fetchall():
+            ward = Place("ward", f"{council}/{key}", name)
+            wards[key].add(ward)
+            held[ward.code].update(fought)
+        people: dict[str, set[Place]] = defaultdict(set)
+        for key, name, stood in run(
+            "SELECT norm_name(candidate) AS key, mode(candidate), list(DISTINCT election_id) FROM ("
+            "SELECT candidate, election_id FROM constituency_candidacies UNION ALL SELECT candidate, election_id "
+            "FROM candidacies) GROUP BY key HAVING key LIKE '% %'"
+        ).fetchall():
+            people[key].add(Place("candidate", key, name))
+            held[key].update(stood)
+        return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards),
+                   dict(people))
 
     def aliases_of(self, place: Place) -> list[str]:
         """Every normalised name `place` goes by ("kingston upon hull", "hull", ...)."""

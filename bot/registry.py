@@ -4,10 +4,11 @@ the queries it runs and the sentence that states its figure."""
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import jinja2
 import yaml
@@ -17,7 +18,7 @@ from bot.sql import queries
 from bot.understand import Question
 
 REGISTRY_FILE = "registry.yaml"
-Where = Literal["council", "constituency", "nowhere", "listed"]
+Where = Literal["council", "constituency", "ward", "candidate", "nowhere", "listed"]
 DEFAULT_WHY = "do as they did"
 SPACES = re.compile(r"\s+")
 SPACE_BEFORE_STOP = re.compile(r"\s+(?=[.,;:])")
@@ -136,8 +137,8 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
     for query in [q.name for q in runs] + ([entry["unrecorded"]] if entry.get("unrecorded") else []):
         if query not in known:
             raise RegistryError(f"intent {name!r} runs {query!r}, which queries.sql does not name")
-    if not runs or entry.get("place") not in ("council", "constituency", "nowhere", "listed"):
-        raise RegistryError(f"intent {name!r} needs a place (council, constituency, nowhere, listed) and queries")
+    if not runs or entry.get("place") not in get_args(Where):
+        raise RegistryError(f"intent {name!r} needs a place ({', '.join(get_args(Where))}) and queries")
     unknown = set(entry.get("measures", ())) - set(lexicon().measure_names) - {None}
     if unknown:
         raise RegistryError(f"intent {name!r} answers measures the reading does not know: {sorted(unknown)}")
@@ -166,9 +167,10 @@ def _environment(phrases: str) -> jinja2.Environment:
     environment.filters.update(
         everyday=everyday,
         capitalise=lambda text: str(text)[:1].upper() + str(text)[1:],
-        n=lambda number: f"{number:,}",
+        n=lambda number: "no count" if number is None else f"{number:,}",
         signed=lambda number, thousands=False: f"{number:+,d}" if thousands else f"{number:+d}",
-        each=lambda rows, pattern: [pattern.format(**row) for row in rows],
+        each=lambda rows, pattern: [ROW_FORMAT.format(pattern, **row) for row in rows],
+        ordinal=ordinal,
         source=source,
     )
     return environment
@@ -180,6 +182,22 @@ EVERYDAY = {
     "Brexit Party": "the Brexit Party", "Scottish National Party": "the SNP", "UK Independence Party": "UKIP",
     "Independent": "independents", "Others": "others", "Speaker": "the Speaker",
 }
+
+
+class _RowFormat(string.Formatter):
+    """str.format for a row, where a figure the source does not give reads "no count" (an uncontested seat)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return "no count" if value is None else super().format_field(value, format_spec)
+
+
+ROW_FORMAT = _RowFormat()
+
+
+def ordinal(number: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th"."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def everyday(name: str) -> str:

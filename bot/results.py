@@ -27,15 +27,21 @@ def answer_from_results(
     `listed` are the places the last answer listed, for a question that narrows them ("Which of those…").
     """
     if question.ambiguous:
-        return _clarify(question)
+        return _clarify(question, gazetteer)
+    where: Where
     if listed:
-        where: Where = "listed"
+        where = "listed"
+    elif question.person is not None:
+        where = "candidate"
+    elif question.ward is not None:
+        where = "ward"
     elif question.places:
-        where = question.places[0].kind
+        where = "council" if question.places[0].kind == "council" else "constituency"
     else:
         where = "nowhere"
     if where != "listed":
-        if question.measure is None and not (question.places and question.years):
+        if question.measure is None and not (question.places and question.years) and where not in ("ward",
+                                                                                                  "candidate"):
             return None
         if question.measure is None and question.cues.asks_who and where == "council":
             return None  # "Who is the Labour leader in Hull…?": the results name no council's people
@@ -62,10 +68,12 @@ def _answer(
 ) -> Answer | None:
     """One intent for one election and party: its queries run, its sentence said."""
     place = question.places[0] if question.places and not listed else None
+    ward, person = question.ward, question.person
     before = [e for e in gazetteer.elections_of(election.kind) if e.day < election.day]
     previous = before[-1] if before else None
     values: dict[str, Any] = {
         "place": place.name if place else None, "day": day(election), "asked": party,
+        "ward": ward.name if ward else None, "person": person.name if person else None,
         "party": everyday(gazetteer.party_name(party)) if party else None,
         "previous_day": day(previous) if previous else None, "region": question.region,
         "yes_no": question.yes_no, "smallest": question.cues.smallest, "gain": question.direction != "loss",
@@ -78,8 +86,10 @@ def _answer(
         return Answer(render(intent.no_previous, values), "sql", SURE, outcome="no_data", keys=Keys(intent.name))
     params = {
         "election": election.id, "previous": previous.id if previous else None, "party": party,
-        "council": place.code if place else None, "constituency": place.code if place else None,
-        "place": place.code if place else None, "region": question.region, "limit": values["limit"],
+        "council": ward.council if ward else place.code if place else None,
+        "constituency": place.code if place else None, "place": place.code if place else None,
+        "ward": ward.key if ward else None, "person": person.key if person else None,
+        "region": question.region, "limit": values["limit"],
         "smallest": values["smallest"], "gain": values["gain"], "control": party or "NOC",
         "places": [p.code for p in listed],
     }
@@ -138,12 +148,12 @@ def _elections(
     if listed:
         kind = "general" if listed[0].kind == "constituency" else "local"
         return [e for e in gazetteer.elections_of(kind) if not question.years or e.day.year in question.years], None
-    if question.places:
-        place = question.places[0]
+    if question.places or question.person or question.ward:
+        place = question.person or question.ward or question.places[0]
         have = gazetteer.elections_held_for(place)
         if not have:
             return [], Answer(f"I have no results for {place.name}.", "sql", SURE, outcome="no_data")
-        what = f"results for {place.name} ({place.kind})"
+        what = f"results for {place.name} ({'a candidate' if place.kind == 'candidate' else place.kind})"
     else:
         kind = election_kind(question)
         have = gazetteer.elections_of(kind)
@@ -191,9 +201,10 @@ def _verdict(intent: Intent, question: Question, answers: list[Answer]) -> str:
     return f"{_capitalised(everyday(str(party_a if a > b else party_b)))} had more."
 
 
-def _clarify(question: Question) -> Answer:
+def _clarify(question: Question, gazetteer: Gazetteer) -> Answer:
     mention = question.ambiguous[0]
-    options = [f"{p.name} ({p.kind})" for p in mention.options[:6]]
+    options = [f"{p.name} ward ({gazetteer.councils[p.council].name})" if p.kind == "ward" and p.council in
+               gazetteer.councils else f"{p.name} ({p.kind})" for p in mention.options[:6]]
     listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
     return Answer(f'"{mention.mention}" could mean {listed}. Which one do you mean?', "sql", 0.5, outcome="clarify")
 

@@ -46,6 +46,8 @@ class Question:
     text: str
     parties: tuple[str, ...] = ()
     places: tuple[Place, ...] = ()
+    ward: Place | None = None  # a ward of the council named (or of the one council that has a ward so named)
+    person: Place | None = None  # a candidate named in full
     ambiguous: tuple[Ambiguity, ...] = ()
     years: tuple[int, ...] = ()
     kind: Literal["local", "general"] | None = None
@@ -74,7 +76,8 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     """Find the parties, places, years, election kind and measure a question names."""
     norm = normalise_name(POSSESSIVE.sub("", text))
     words = norm.split()
-    parties, mentions, used = _find_names(words, gazetteer, _name_like(text))
+    name_like = _name_like(text)
+    parties, mentions, used, ward, person = _find_names(words, gazetteer, name_like)
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
     region = next(((n, r) for n, r in sorted(gazetteer.regions.items(), key=lambda i: -len(i[0]))
                    if re.search(rf"\b{re.escape(n)}\b", norm)), None)
@@ -96,7 +99,9 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         text=text,
         parties=tuple(dict.fromkeys(parties)),
         places=tuple(dict.fromkeys(places)),
-        ambiguous=tuple(ambiguous),
+        ward=ward if isinstance(ward, Place) else None,
+        person=person,
+        ambiguous=tuple(ambiguous) + ((ward,) if isinstance(ward, Ambiguity) else ()),
         years=years,
         kind=kind,
         latest=bool(shapes["latest"].search(norm)) and not years,
@@ -125,9 +130,10 @@ def _name_like(text: str) -> set[str]:
 
 def _find_names(
     words: list[str], gazetteer: Gazetteer, name_like: set[str]
-) -> tuple[list[str], list[Ambiguity], set[int]]:
-    """Party codes, and place mentions with their candidate places: exact aliases longest first, then
-    names that only start a place's name ("Richmond"), then small misspellings ("Barnett")."""
+) -> tuple[list[str], list[Ambiguity], set[int], Place | Ambiguity | None, Place | None]:
+    """Party codes, and place mentions with their candidate places: exact aliases longest first, then a
+    ward and a candidate, then names that only start a place's name ("Richmond"), then small misspellings
+    ("Barnett")."""
     parties: list[tuple[int, str]] = []
     mentions: list[tuple[int, Ambiguity]] = []
     used: set[int] = set()
@@ -148,6 +154,7 @@ def _find_names(
                 parties.append((start, party))
                 used |= span
     exact_place_found = bool(mentions)
+    ward, person = _find_ward(words, used, mentions, gazetteer), _find_person(words, used, gazetteer, name_like)
     for start, word in enumerate(words):
         if start in used or word in QUESTION_WORDS or word in DIRECTIONS or len(word) < 4 or word.isdigit():
             continue
@@ -168,7 +175,58 @@ def _find_names(
             else:
                 parties.append((start, value))
             used |= set(range(start, start + size))
-    return [c for _, c in sorted(parties)], [m for _, m in sorted(mentions, key=lambda x: x[0])], used
+    return [c for _, c in sorted(parties)], [m for _, m in sorted(mentions, key=lambda x: x[0])], used, ward, person
+
+
+def _find_ward(
+    words: list[str], used: set[int], mentions: list[tuple[int, Ambiguity]], gazetteer: Gazetteer
+) -> Place | Ambiguity | None:
+    """A ward named among the words no other name took: one of a council the question names, or one said to
+    be a ward ("Castle ward") when a single council has a ward so named; when several do, an ambiguity. A
+    place's name said to be a ward ("Buckingham ward in Adur") is the ward. Ward names are everyday words
+    ("Park", "Abbey", "Central"), so nothing else makes one a ward."""
+    for size in range(min(MAX_WORDS_IN_NAME, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            span = set(range(start, start + size))
+            phrase = " ".join(words[start : start + size])
+            found = gazetteer.wards.get(phrase)
+            if not found or size == 1 and phrase in QUESTION_WORDS:
+                continue
+            said = "ward" in words[start + size : start + size + 1] or "ward" in words[max(0, start - 1) : start]
+            taken = [m for m in mentions if m[0] == start and len(m[1].mention.split()) == size]
+            if span & used and not (said and taken):
+                continue
+            others = [m for m in mentions if m not in taken]
+            councils = {o.code for _, mention in others for o in mention.options if o.kind == "council"}
+            of_council = [w for w in found if w.council in councils]
+            if not (len(of_council) == 1 or said):
+                continue
+            for mention in taken:
+                mentions.remove(mention)
+            used |= span
+            if len(of_council) != 1 and len(found) > 1:
+                return Ambiguity(phrase, tuple(sorted(found, key=lambda w: gazetteer.councils[w.council].name
+                                                      if w.council in gazetteer.councils else w.council)))
+            ward = of_council[0] if of_council else next(iter(found))
+            if ward.council not in councils and ward.council in gazetteer.councils:
+                council = gazetteer.councils[ward.council]
+                mentions.append((start, Ambiguity(council.name, (council,))))
+            return ward
+    return None
+
+
+def _find_person(words: list[str], used: set[int], gazetteer: Gazetteer, name_like: set[str]) -> Place | None:
+    """A candidate named in full ("Jo Swinson"), among words written as names that no other name took."""
+    for size in (4, 3, 2):
+        for start in range(len(words) - size + 1):
+            span = set(range(start, start + size))
+            if span & used or not all(w in name_like for w in words[start : start + size]):
+                continue
+            found = gazetteer.people.get(" ".join(words[start : start + size]))
+            if found:
+                used |= span
+                return next(iter(found))
+    return None
 
 
 def _place_order(place: Place) -> tuple[str, str]:
