@@ -33,6 +33,9 @@ class Turn:
     places: tuple[Place, ...] = ()
     years: tuple[int, ...] = ()
     kind: Literal["local", "general"] | None = None
+    ward: Place | None = None
+    person: Place | None = None
+    options: tuple[Place, ...] = ()  # the places its answer asked the person to choose between
     shape: dict[str, Any] = field(default_factory=dict)
     listed: tuple[Place, ...] = ()  # places the answer's rows name, for "which of those…"
     answered_by: tuple[str, ...] = ()  # the parties the answer's rows name, for "Why?" after "Who won…?"
@@ -47,7 +50,9 @@ class Turn:
         return {"asked": self.asked, "text": self.text, "route": self.route, "parties": list(self.parties),
                 "places": [place(p) for p in self.places], "years": list(self.years), "kind": self.kind,
                 "shape": self.shape, "listed": [place(p) for p in self.listed], "answered_by": list(self.answered_by),
-                "follow": self.follow, "intent": self.intent, "topic": list(self.topic)}
+                "follow": self.follow, "intent": self.intent, "topic": list(self.topic),
+                "ward": place(self.ward) if self.ward else None, "person": place(self.person) if self.person else None,
+                "options": [place(p) for p in self.options]}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Turn:
@@ -57,7 +62,9 @@ class Turn:
             places=tuple(Place(*p) for p in raw["places"]), years=tuple(raw["years"]), kind=raw["kind"],
             shape=raw["shape"], listed=tuple(Place(*p) for p in raw["listed"]),
             answered_by=tuple(raw.get("answered_by", ())), follow=raw.get("follow", "new"), intent=raw.get("intent"),
-            topic=tuple(raw.get("topic", ())),
+            topic=tuple(raw.get("topic", ())), ward=Place(*raw["ward"]) if raw.get("ward") else None,
+            person=Place(*raw["person"]) if raw.get("person") else None,
+            options=tuple(Place(*p) for p in raw.get("options", ())),
         )
 
 
@@ -94,6 +101,14 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
         if last is None or last.route == "none":
             return FollowUp("unclear", question)
         return FollowUp("why", _why(last, gazetteer), last)
+    chosen = _chosen(question, last.options, gazetteer) if last is not None else None
+    if chosen is not None and last is not None:
+        # "…could mean Castle ward (Cambridge) or … Which one?" "In Cambridge": the last question, of that one
+        ward = chosen if chosen.kind == "ward" else None
+        council = gazetteer.councils.get(chosen.council) if ward else chosen
+        picked = replace(question, places=(council,) if council else (), ward=ward, ambiguous=(),
+                         kind="local" if chosen.kind in ("ward", "council") else "general")
+        return FollowUp("same", _borrow(picked, replace(last, places=()), gazetteer, keep_shape=True), last)
     if cues.among:
         if last is None or not last.listed:
             return FollowUp("unclear", question)
@@ -123,10 +138,23 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
     return FollowUp("same", borrowed, last)
 
 
+def _chosen(question: Question, options: tuple[Place, ...], gazetteer: Gazetteer) -> Place | None:
+    """The one of the places a clarifying question offered that the reply picks: by the council or the
+    place it names, or by the kind of election it says ("the council one")."""
+    if not options:
+        return None
+    named = {p.code for p in question.places} | {o.code for a in question.ambiguous for o in a.options}
+    fits = [o for o in options if (o.council if o.kind == "ward" else o.code) in named]
+    if not fits and question.kind:
+        fits = [o for o in options if (o.kind in ("council", "ward")) == (question.kind == "local")]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _reference(question: Question) -> Literal["elliptical", "pointing"] | None:
     """Elliptical ("And Trafford?"), pointing back ("How many did they win there?"), or neither."""
     text = question.text
-    names = bool(question.parties or question.places or question.years or question.region)
+    names = bool(question.parties or question.places or question.years or question.region or question.ward
+                 or question.person)
     if question.cues.opener and len(text.split()) <= 8:
         return "elliptical"
     if names and question.measure is None and len(text.split()) <= 4 and not question.ambiguous:
@@ -150,6 +178,9 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
         "places": question.places or (() if question.region else last.places),
         "years": question.years or last.years,
         "kind": question.kind or (None if question.places else last.kind),
+        # a ward or a candidate talked about carries on until another place or person is named
+        "ward": question.ward or (last.ward if not question.places and not question.person else None),
+        "person": question.person or (last.person if not question.places and not question.ward else None),
     }
     if keep_shape:
         changes.update({k: v for k, v in last.shape.items() if k in SHAPE})
@@ -272,7 +303,9 @@ def turn_for(asked: str, followed: FollowUp, answer: Answer, gazetteer: Gazettee
         listed = previous.listed  # "Which of those…" then "And the Tories?" narrows the same list
     return Turn(
         asked=asked, text=question.text, route=answer.route, parties=question.parties, places=question.places,
-        years=question.years, kind=question.kind, shape=shape, listed=listed,
+        years=question.years, kind=question.kind, ward=question.ward, person=question.person, shape=shape,
+        listed=listed, options=question.ambiguous[0].options if answer.outcome == "clarify" and question.ambiguous
+        else (),
         answered_by=keys.parties if keys else (), follow=followed.kind, topic=question.topic,
         intent=previous.intent if followed.kind == "why" and previous is not None else keys.intent if keys else None,
     )

@@ -96,7 +96,9 @@ WHERE n.election_id = $election AND n.party_code = $party;
 
 -- name: constituency
 SELECT r.name AS constituency, r.winner, p.name AS party, r.party_code, r.majority, r.electorate, r.valid_votes,
-       round(100 * r.turnout, 1) AS turnout_percent, r.result, r.source_file
+       r.invalid_votes, round(100 * r.turnout, 1) AS turnout_percent, r.result,
+       strftime(r.declared_at, '%-I:%M') || lower(strftime(r.declared_at, '%p')) || strftime(r.declared_at, ' on %-d %B')
+           AS declared, r.source_file
 FROM constituency_results r JOIN parties p ON p.code = r.party_code
 WHERE r.election_id = $election AND r.ons_code = $constituency;
 
@@ -139,6 +141,29 @@ FROM constituency_results r JOIN parties p ON p.code = r.party_code
 WHERE r.election_id = $election AND ($party IS NULL OR r.party_code = $party)
 ORDER BY CASE WHEN $smallest THEN r.majority ELSE -r.majority END, r.name
 LIMIT $limit;
+
+-- name: turnout_ranking
+SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_code,
+       round(100 * r.turnout, 1) AS turnout_percent, r.valid_votes, r.electorate, r.source_file
+FROM constituency_results r JOIN parties p ON p.code = r.party_code JOIN constituencies c USING (ons_code)
+WHERE r.election_id = $election AND r.turnout IS NOT NULL AND ($party IS NULL OR r.party_code = $party)
+  AND ($region IS NULL OR c.region = $region)
+ORDER BY CASE WHEN $smallest THEN r.turnout ELSE -r.turnout END, r.name
+LIMIT $limit;
+
+-- name: seats_changed
+-- Seats won by another party than at the general election before (2017 and 2019 were fought on the same
+-- boundaries, so a constituency's code is the same seat). $party gained them ($gain) or lost them, from or
+-- to $other when one is named.
+SELECT r.name AS constituency, r.ons_code, pb.name AS party_before, b.party_code AS before_code,
+       pa.name AS party_after, r.party_code AS after_code, r.winner, r.source_file
+FROM constituency_results r
+JOIN constituency_results b ON b.ons_code = r.ons_code AND b.election_id = $previous
+JOIN parties pa ON pa.code = r.party_code JOIN parties pb ON pb.code = b.party_code
+WHERE r.election_id = $election AND r.party_code <> b.party_code
+  AND ($party IS NULL OR CASE WHEN $gain THEN r.party_code = $party ELSE b.party_code = $party END)
+  AND ($other IS NULL OR CASE WHEN $gain THEN b.party_code = $other ELSE r.party_code = $other END)
+ORDER BY r.name;
 
 -- name: winners_among
 SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_code, r.majority, r.source_file

@@ -80,6 +80,7 @@ def _answer(
         "asks_gains": question.cues.asks_gains, "no_overall_control": question.cues.no_overall_control,
         "limit": question.cues.how_many or LIST_SIZE, "listed": listed,
         "name_of": lambda code: everyday(gazetteer.party_name(code)),  # a party code, as a sentence names it
+        "other": everyday(gazetteer.party_name(question.parties[1])) if len(question.parties) > 1 else None,
     }
     if intent.previous and previous is None:
         assert intent.no_previous is not None, f"intent {intent.name} needs `no_previous`"
@@ -89,6 +90,7 @@ def _answer(
         "council": ward.council if ward else place.code if place else None,
         "constituency": place.code if place else None, "place": place.code if place else None,
         "ward": ward.key if ward else None, "person": person.key if person else None,
+        "other": question.parties[1] if len(question.parties) > 1 else None,
         "region": question.region, "limit": values["limit"],
         "smallest": values["smallest"], "gain": values["gain"], "control": party or "NOC",
         "places": [p.code for p in listed],

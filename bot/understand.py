@@ -67,6 +67,11 @@ class Question:
     cues: Cues = Cues()  # what the wording says beyond names and measure (asks why, follow-up form…)
 
     @property
+    def two_parties(self) -> bool:
+        """Names two parties ("…take off the SNP", "Labour v the Tories")."""
+        return len(self.parties) == 2
+
+    @property
     def many_details(self) -> bool:
         """Asks about more than the results hold ("…had the Lib Dems gained by 9am the morning after")."""
         return len(self.details) >= 2

@@ -57,6 +57,18 @@ PUBLIC_CASES = [
     ("How many votes did the Greens get in Norwich in 2022?", "council_party_votes",
      ["Green Party candidates won 10,540 votes", "29.2%"]),
     ("votes in Norwich in 2022", "council_votes", ["Labour 16,336 (45.2%)"]),
+    ("Who topped the poll in Kirkstall in Leeds in 2022?", "ward_result",
+     ["Kirkstall ward (Leeds) elected 1 councillor", "Bithell H. (Labour) 3,346", "majority was 2,549"]),
+    ("Did the Greens win Kirkstall in Leeds in 2022?", "ward_party", ["No.", "Smith V. (797 votes, 16.1%)"]),
+    ("How did Jo Swinson do in East Dunbartonshire in 2019?", "candidate_result",
+     ["was not elected: 19,523 votes, 36.8%", "2nd of"]),
+    ("When was Hartlepool declared in 2019?", "constituency_declared", ["2:20am on 13 December"]),
+    ("How many spoilt ballots were there in Hartlepool in 2019?", "constituency_invalid_votes", ["119 ballot"]),
+    ("Was Hartlepool a hold or a gain in 2019?", "constituency_result_label", ['"Lab hold"']),
+    ("Which constituency had the lowest turnout in 2019?", "turnout_ranking", ["Kingston upon Hull East 49.3%"]),
+    ("Which seats did Labour lose to the Conservatives in 2019?", "seats_changed_by_party",
+     ["Labour lost 54 seats to the Conservatives", "Ashfield (Labour to Conservative)"]),
+    ("How many seats changed hands in 2019?", "seats_changed", ["81 seats changed hands"]),
 ]
 
 
