@@ -19,7 +19,7 @@ from bot.figure_questions import (
     quote_holds_figure,
 )
 from bot.gazetteer import Gazetteer
-from bot.results import answer_from_results
+from bot.results import answer_from_results, answerable
 from bot.router import ROUTES, Router, features, load_labelled_questions, train_router
 from bot.routes import THRESHOLDS as T
 from bot.routes import Plan, Signals, decide
@@ -174,7 +174,7 @@ def _signals(followed: FollowUp, coverage: bool) -> Signals:
     cued = cues.explains_too or cues.attributed or cues.during_count
     return Signals(
         follow=followed.kind, after_figure=followed.previous is not None and followed.previous.route == "sql",
-        measure=question.measure is not None, why=cues.asks_why, sourced=cues.sourced,
+        measure=question.measure is not None or answerable(question), why=cues.asks_why, sourced=cues.sourced,
         explains_too=cues.explains_too, cued=cued, explained=cues.asks_why or cued or bool(question.outside_names),
         accounts=cues.explains or cues.asks_how,
         forecast=cues.forecast and not (cues.attributed or cues.points_at_coverage or cues.sourced),

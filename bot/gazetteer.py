@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -115,6 +116,7 @@ class Gazetteer:
         ).fetchall():
             ward = Place("ward", f"{council}/{key}", name)
             wards[key].add(ward)
+            wards.setdefault(normalise_name(POSSESSIVE.sub("", name)), set()).add(ward)  # "St Michael's": St Michael
             held[ward.code].update(fought)
         people: dict[str, set[Place]] = defaultdict(set)
         for key, name, stood in run(
@@ -145,6 +147,7 @@ class Gazetteer:
         return [e for e in self.elections if (kind is None or e.kind == kind) and (year is None or e.day.year == year)]
 
 
+POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 COMPASS = ("north east", "north west", "south east", "south west", "north", "south", "east", "west", "central")
 FORMAL_PREFIXES = ("kingston upon ", "city of ", "the ", "great ")  # "Great Grimsby" is "Grimsby" too
 

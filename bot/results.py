@@ -28,28 +28,10 @@ def answer_from_results(
     """
     if question.ambiguous:
         return _clarify(question, gazetteer)
-    where: Where
-    if listed:
-        where = "listed"
-    elif question.person is not None:
-        where = "candidate"
-    elif question.ward is not None:
-        where = "ward"
-    elif question.places:
-        where = "council" if question.places[0].kind == "council" else "constituency"
-    else:
-        where = "nowhere"
-    if where != "listed":
-        if question.measure is None and not (question.places and question.years) and where not in ("ward",
-                                                                                                  "candidate"):
-            return None
-        if question.measure is None and question.cues.asks_who and where == "council":
-            return None  # "Who is the Labour leader in Hull…?": the results name no council's people
-        if question.unknown_place and not question.places:
-            return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "
-                          "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6,
-                          outcome="no_data")
-    intent = registry().find(question, where, listed[0].kind if listed else None)
+    if _where(question, listed) == "nowhere" and question.unknown_place and question.measure is not None:
+        return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "
+                      "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6, outcome="no_data")
+    intent = _intent_for(question, listed)
     if intent is None:
         return None
     elections, note = _elections(question, gazetteer, listed)
@@ -60,6 +42,35 @@ def answer_from_results(
         elections, parties = elections[-1:], parties[:1]
     answers = [_answer(intent, question, connection, gazetteer, e, p, listed) for e in elections for p in parties]
     return _joined(intent, question, [a for a in answers if a is not None])
+
+
+def answerable(question: Question) -> bool:
+    """The registry has an intent for the reading (of the place it names, or of none)."""
+    return _intent_for(question, ()) is not None
+
+
+def _intent_for(question: Question, listed: tuple[Place, ...]) -> Intent | None:
+    """The intent that answers the reading, after the checks that keep a bare name from being read as a question."""
+    where = _where(question, listed)
+    if where not in ("listed", "ward", "candidate"):
+        if question.measure is None and not (question.places and question.years or question.wants_list):
+            return None  # a name alone is no question; a place and a year, or a list asked for, is
+        if question.measure is None and question.cues.asks_who and where == "council":
+            return None  # "Who is the Labour leader in Hull…?": the results name no council's people
+    return registry().find(question, where, listed[0].kind if listed else None)
+
+
+def _where(question: Question, listed: tuple[Place, ...]) -> Where:
+    """What the question is asked of: the listed places, a candidate, a ward, a council, a constituency, or none."""
+    if listed:
+        return "listed"
+    if question.person is not None:
+        return "candidate"
+    if question.ward is not None:
+        return "ward"
+    if question.places:
+        return "council" if question.places[0].kind == "council" else "constituency"
+    return "nowhere"
 
 
 def _answer(

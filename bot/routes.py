@@ -54,7 +54,7 @@ class Signals:
 
     follow: FollowKind = "new"
     after_figure: bool = False  # the last turn was answered from the results
-    measure: bool = False  # the reading names a measure the results hold
+    measure: bool = False  # the reading names a measure, or something the registry can answer (a candidate…)
     why: bool = False  # asks why
     sourced: bool = False  # "…according to the 2022 opinion piece": the article's figure
     explains_too: bool = False  # "…, and why?": a figure and its reasons

@@ -82,7 +82,9 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     norm = normalise_name(POSSESSIVE.sub("", text))
     words = norm.split()
     name_like = _name_like(text)
-    parties, mentions, used, ward, person = _find_names(words, gazetteer, name_like)
+    person_like = _name_like(POSSESSIVE.sub("", text))
+    parties, mentions, used, ward, person = _find_names(words, gazetteer, name_like, person_like,
+                                                        lowered=text == text.lower())
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
     region = next(((n, r) for n, r in sorted(gazetteer.regions.items(), key=lambda i: -len(i[0]))
                    if re.search(rf"\b{re.escape(n)}\b", norm)), None)
@@ -90,6 +92,11 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     # mention of Westminster, the Parliament.
     kind = _election_kind(" ".join(w for i, w in enumerate(words) if i not in used), years, gazetteer)
     places, ambiguous = _settle_kind(mentions, kind)
+    if isinstance(ward, Ambiguity):
+        # a ward's council found only as a misspelling ("Park ward" in "Wolverhamton")
+        councils = {p.code for p in places if p.kind == "council"}
+        of_council = [o for o in ward.options if o.council in councils]
+        ward = of_council[0] if len(of_council) == 1 else ward
     if region and any(region[0] in normalise_name(p.name) for p in places):
         region = None  # "North East Lincolnshire" is a council, not the North East
     kind = kind or _kind_of_places(places)
@@ -127,14 +134,16 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
 
 
 def _name_like(text: str) -> set[str]:
-    """Words written as names: capitalised ones, or every word of a question typed all in lower case."""
+    """Words written as names: capitalised ones, or every word of a question typed all in lower case of six
+    letters or more. (A possessive stays on: "Corbyn's" is no misspelt Corby; a person's name is read
+    without it, see `understand`.)"""
     if text == text.lower():
-        return {normalise_name(w) for w in text.split() if len(w) >= 6}
-    return {normalise_name(w) for w in re.findall(r"\b[A-Z][\w'’-]+", text)}
+        return {part for w in text.split() for part in normalise_name(w).split() if len(part) >= 6}
+    return {part for w in re.findall(r"\b[A-Z][\w'’-]+", text) for part in normalise_name(w).split()}
 
 
 def _find_names(
-    words: list[str], gazetteer: Gazetteer, name_like: set[str]
+    words: list[str], gazetteer: Gazetteer, name_like: set[str], person_like: set[str], lowered: bool = False
 ) -> tuple[list[str], list[Ambiguity], set[int], Place | Ambiguity | None, Place | None]:
     """Party codes, and place mentions with their candidate places: exact aliases longest first, then a
     ward and a candidate, then names that only start a place's name ("Richmond"), then small misspellings
@@ -159,7 +168,9 @@ def _find_names(
                 parties.append((start, party))
                 used |= span
     exact_place_found = bool(mentions)
-    ward, person = _find_ward(words, used, mentions, gazetteer), _find_person(words, used, gazetteer, name_like)
+    ward = _find_ward(words, used, mentions, parties, gazetteer)
+    person = _find_person(words, used, parties, gazetteer, person_like, lowered)
+    exactly = len(mentions)
     for start, word in enumerate(words):
         if start in used or word in QUESTION_WORDS or word in DIRECTIONS or len(word) < 4 or word.isdigit():
             continue
@@ -180,16 +191,20 @@ def _find_names(
             else:
                 parties.append((start, value))
             used |= set(range(start, start + size))
+    if ward is None and len(mentions) > exactly:
+        ward = _find_ward(words, used, mentions, parties, gazetteer)  # of a council found only misspelt
     return [c for _, c in sorted(parties)], [m for _, m in sorted(mentions, key=lambda x: x[0])], used, ward, person
 
 
 def _find_ward(
-    words: list[str], used: set[int], mentions: list[tuple[int, Ambiguity]], gazetteer: Gazetteer
+    words: list[str], used: set[int], mentions: list[tuple[int, Ambiguity]], parties: list[tuple[int, str]],
+    gazetteer: Gazetteer,
 ) -> Place | Ambiguity | None:
     """A ward named among the words no other name took: one of a council the question names, or one said to
     be a ward ("Castle ward") when a single council has a ward so named; when several do, an ambiguity. A
-    place's name said to be a ward ("Buckingham ward in Adur") is the ward. Ward names are everyday words
-    ("Park", "Abbey", "Central"), so nothing else makes one a ward."""
+    place's or a party's name inside a name said to be a ward ("Buckingham ward", "Heald Green ward", "Leigh
+    West ward") is the ward's. Ward names are everyday words ("Park", "Abbey", "Central"), so nothing else
+    makes one a ward."""
     for size in range(min(MAX_WORDS_IN_NAME, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             span = set(range(start, start + size))
@@ -198,16 +213,22 @@ def _find_ward(
             if not found or size == 1 and phrase in QUESTION_WORDS:
                 continue
             said = "ward" in words[start + size : start + size + 1] or "ward" in words[max(0, start - 1) : start]
-            taken = [m for m in mentions if m[0] == start and len(m[1].mention.split()) == size]
-            if span & used and not (said and taken):
+            taken = [m for m in mentions if set(range(m[0], m[0] + len(m[1].mention.split()))) <= span]
+            named = [p for p in parties if p[0] in span]
+            inside = {i for m in taken for i in range(m[0], m[0] + len(m[1].mention.split()))} | {p[0] for p in named}
+            if span & used and not span & used <= inside:
                 continue
             others = [m for m in mentions if m not in taken]
             councils = {o.code for _, mention in others for o in mention.options if o.kind == "council"}
             of_council = [w for w in found if w.council in councils]
             if not (len(of_council) == 1 or said):
                 continue
+            if span & used and not (said or len(of_council) == 1 and len(span) > len(span & used)):
+                continue  # a name inside it is the ward's only when it is said to be a ward, or is the longer name
             for mention in taken:
                 mentions.remove(mention)
+            for party in named:
+                parties.remove(party)
             used |= span
             if len(of_council) != 1 and len(found) > 1:
                 return Ambiguity(phrase, tuple(sorted(found, key=lambda w: gazetteer.councils[w.council].name
@@ -220,15 +241,22 @@ def _find_ward(
     return None
 
 
-def _find_person(words: list[str], used: set[int], gazetteer: Gazetteer, name_like: set[str]) -> Place | None:
-    """A candidate named in full ("Jo Swinson"), among words written as names that no other name took."""
+def _find_person(words: list[str], used: set[int], parties: list[tuple[int, str]], gazetteer: Gazetteer,
+                 name_like: set[str], lowered: bool = False) -> Place | None:
+    """A candidate named in full ("Jo Swinson"), among words written as names that no place took; a party's
+    code inside the name ("Ed Targett": ED, the English Democrats) is the name's."""
     for size in (4, 3, 2):
         for start in range(len(words) - size + 1):
             span = set(range(start, start + size))
-            if span & used or not all(w in name_like for w in words[start : start + size]):
+            named = [p for p in parties if p[0] in span]
+            # in a question typed in lower case, a full name is a name however short its words
+            written_as_name = lowered or all(w in name_like for w in words[start : start + size])
+            if span & used - {p[0] for p in named} or not written_as_name:
                 continue
             found = gazetteer.people.get(" ".join(words[start : start + size]))
             if found:
+                for party in named:
+                    parties.remove(party)
                 used |= span
                 return next(iter(found))
     return None

@@ -59,7 +59,7 @@ PUBLIC_CASES = [
     ("votes in Norwich in 2022", "council_votes", ["Labour 16,336 (45.2%)"]),
     ("Who topped the poll in Kirkstall in Leeds in 2022?", "ward_result",
      ["Kirkstall ward (Leeds) elected 1 councillor", "Bithell H. (Labour) 3,346", "majority was 2,549"]),
-    ("Did the Greens win Kirkstall in Leeds in 2022?", "ward_party", ["No.", "Smith V. (797 votes, 16.1%)"]),
+    ("Did the Greens win Kirkstall in Leeds in 2022?", "ward_party", ["No.", "Smith V., 797 votes (16.1%)"]),
     ("How did Jo Swinson do in East Dunbartonshire in 2019?", "candidate_result",
      ["was not elected: 19,523 votes, 36.8%", "2nd of"]),
     ("When was Hartlepool declared in 2019?", "constituency_declared", ["2:20am on 13 December"]),

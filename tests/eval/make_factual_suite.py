@@ -130,6 +130,11 @@ class Data:
     seats: dict[tuple[str, str], Seat]  # (election, constituency) -> result
     votes: dict[tuple[str, str], dict[str, int]]  # (election, constituency) -> party -> votes
     national: dict[str, dict[str, int]]  # election -> party -> seats
+    # (election, council, ward as printed) -> candidates (name as printed, party, votes, elected), most votes first
+    wards: dict[tuple[str, str, str], list[tuple[str, str, int | None, bool]]] = field(default_factory=dict)
+    # (election, constituency) -> candidates (name, party, votes, position), in order
+    candidates: dict[tuple[str, str], list[tuple[str, str, int, int]]] = field(default_factory=dict)
+    names_standing: dict[str, int] = field(default_factory=dict)  # a candidate's name key -> candidacies
 
     def clean(self, election: str, code: str) -> bool:
         """The store has no disagreement recorded for this place and election."""
@@ -193,6 +198,24 @@ def load(connection: duckdb.DuckDBPyConnection) -> Data:
         data.votes[(election, code)][party] = votes
     for election, party, seats in run("SELECT election_id, party_code, seats FROM national_results").fetchall():
         data.national[election][party] = seats
+    wards: dict[tuple[str, str, str], list[tuple[str, str, int | None, bool]]] = defaultdict(list)
+    for election, code, ward, candidate, party, votes, elected in run(
+        "SELECT election_id, ons_code, ward_name, candidate, party_code, votes, elected FROM candidacies "
+        "ORDER BY election_id, ons_code, ward_name, votes DESC NULLS LAST, candidate"
+    ).fetchall():
+        wards[(election, code, ward)].append((candidate, party, votes, elected))
+    data.wards = dict(wards)
+    candidates: dict[tuple[str, str], list[tuple[str, str, int, int]]] = defaultdict(list)
+    for election, code, candidate, party, votes, position in run(
+        "SELECT election_id, ons_code, candidate, party_code, votes, position FROM constituency_candidacies "
+        "WHERE ons_code IS NOT NULL AND votes IS NOT NULL ORDER BY election_id, ons_code, position"
+    ).fetchall():
+        candidates[(election, code)].append((candidate, party, votes, position))
+    data.candidates = dict(candidates)
+    data.names_standing = dict(run(
+        "SELECT norm_name(candidate), count(*) FROM (SELECT candidate FROM candidacies UNION ALL "
+        "SELECT candidate FROM constituency_candidacies) GROUP BY 1"
+    ).fetchall())
     return data
 
 
@@ -998,6 +1021,179 @@ def honesty_cases(data: Data, say: Phrasing, councils: list[str], pool: list[Con
 # ------------------------------------------------------------------ the suite
 
 
+# ------------------------------------------------------------------ 12. wards, candidates, a seat's details, rankings
+
+
+WARD_WINNER = (
+    "Who won {ward} ward in {place} in {year}?",
+    "who topped the poll in {ward} ward, {place}, {year}",
+    "Who was elected in {ward} ward in {place} in {year}?",
+    "{place} council election {year}: who won {ward} ward?",
+    "{ward} ward {place} {year} winner",
+    "who won in {ward} in {place} in {year}",
+)
+WARD_VOTES = (
+    "How many votes did {party} get in {ward} ward in {place} in {year}?",
+    "{party} votes in {ward} ward, {place} {year}",
+    "how did {party} do in {ward} ward in {place} in {year}",
+    "How many votes did {party} get in {ward}, {place}, in {year}?",
+)
+CANDIDATE_VOTES = (
+    "How many votes did {candidate} get in {year}?",
+    "How did {candidate} do at the {year} general election?",
+    "{candidate} votes {year}",
+    "what was {candidate}'s vote in {year}",
+    "how many people voted for {candidate} in {year}",
+)
+RUNNER_UP = (
+    "Who came second in {place} in {year}?",
+    "runner-up in {place} {year}?",
+    "who finished second in {place} at the {year} general election",
+    "Which candidate was runner up in {place} in {year}?",
+    "who was second in {place} in {year}",
+)
+ELECTORATE = (
+    "What was the electorate in {place} in {year}?",
+    "how many registered voters were there in {place} in {year}",
+    "{place} electorate {year}",
+    "How many people could vote in {place} at the {year} general election?",
+)
+TURNOUT_RANK = (
+    "Which constituency had the {order} turnout in {year}?",
+    "{order} turnout at the {year} general election?",
+    "where was turnout {order} in {year}",
+)
+SEATS_LOST = ("Which seats did {party} lose in {year}?", "which constituencies did {party} lose at the {year} election")
+SEATS_GAINED = ("Which seats did {party} gain in {year}?", "what seats did {party} take in {year}")
+SEATS_FROM = ("How many seats did {a} take from {b} in {year}?", "how many seats did {a} gain from {b} in {year}",
+              "How many seats did {b} lose to {a} in {year}?")
+
+
+def ward_cases(data: Data, say: Phrasing, councils: list[str], count: int) -> list[Case]:
+    """Single-seat wards with a clear winner, in councils whose name is unambiguous."""
+    rng = say.rng
+    names_in_council: dict[tuple[str, str, str], int] = defaultdict(int)
+    for election, code, ward in data.wards:
+        names_in_council[(election, code, normalise_name(ward))] += 1
+    options = [key for key, rows in sorted(data.wards.items())
+               if key[1] in councils and data.clean(key[0], key[1]) and names_in_council[
+                   (key[0], key[1], normalise_name(key[2]))] == 1
+               and sum(r[3] for r in rows) == 1 and len(rows) > 1 and rows[0][3]
+               and None not in (rows[0][2], rows[1][2]) and rows[0][2] > rows[1][2]]
+    cases = []
+    for election, code, ward in spread(rng, options, count):
+        rows = data.wards[(election, code, ward)]
+        winner, party, votes, _ = rows[0]
+        slots = {"ward": ward, "place": say.council(data.councils[code]), "year": str(year(data, election))}
+        gold = f"candidacies[{election}, {code} {data.councils[code]}, {ward}]"
+        if rng.random() < 0.6:
+            ask = say.fill(WARD_WINNER, **slots)
+            cases.append(Case("ward-winner", ask, [[winner], shown(data, party)], f"{gold}: {winner} ({party})",
+                              forbid=other_day(data, election)))
+            continue
+        standing = [r for r in rows if r[1] in PARTY_SAID and r[2] is not None
+                    and sum(1 for o in rows if o[1] == r[1]) == 1]
+        if not standing:
+            continue
+        candidate, party, votes, _ = rng.choice(standing)
+        ask = say.fill(WARD_VOTES, party=say.party(party), **slots)
+        cases.append(Case("ward-votes", ask, [number(votes or 0, data.days[election].day), shown(data, party)],
+                          f"{gold}: {candidate} ({party}) {votes}", forbid=other_day(data, election)))
+    return cases
+
+
+def candidate_cases(data: Data, say: Phrasing, count: int) -> list[Case]:
+    """General-election candidates whose name no other candidacy in the store shares."""
+    rng = say.rng
+    options = [(election, code, c) for (election, code), rows in sorted(data.candidates.items())
+               for c in rows if data.names_standing.get(normalise_name(c[0])) == 1 and " " in c[0]
+               and normalise_name(c[0]) not in data.aliases and data.clean(election, code)]
+    cases = []
+    for election, code, (candidate, party, votes, _) in spread(rng, options, count):
+        ask = say.fill(CANDIDATE_VOTES, candidate=candidate, year=str(year(data, election)))
+        cases.append(Case("candidate", ask, [number(votes, data.days[election].day), [candidate]],
+                          f"constituency_candidacies[{election}, {code}, {candidate}] = {votes} ({party})",
+                          forbid=other_day(data, election)))
+    return cases
+
+
+def seat_detail_cases(data: Data, say: Phrasing, pool: list[ConstituencyName], counts: dict[str, int]) -> list[Case]:
+    """Runners-up and electorates of constituencies the pool names unambiguously."""
+    rng = say.rng
+    cases: list[Case] = []
+    picks = iter(spread(rng, [(e, c) for e in GENERALS for c in pool if (e, c.code) in data.seats
+                              and len(data.candidates.get((e, c.code), [])) > 1], sum(counts.values()) * 2))
+    for measure, wanted in counts.items():
+        made = 0
+        while made < wanted:
+            election, place = next(picks)
+            if place.shares_council_name:
+                continue
+            seat = data.seats[(election, place.code)]
+            slots = {"place": place.said, "year": str(year(data, election))}
+            if measure == "runner-up":
+                second = data.candidates[(election, place.code)][1]
+                ask = say.fill(RUNNER_UP, **slots)
+                expect = [[second[0]], shown(data, second[1])]
+                gold = f"constituency_candidacies[{election}, {place.code}, position 2] = {second[0]} ({second[1]})"
+            else:
+                ask = say.fill(ELECTORATE, **slots)
+                expect = [number(seat.electorate, data.days[election].day)]
+                gold = f"constituency_results[{election}, {place.code}].electorate = {seat.electorate}"
+            cases.append(Case(f"constituency-{measure}", ask, expect, gold, forbid=other_day(data, election)))
+            made += 1
+    return cases
+
+
+def ranking_cases(data: Data, say: Phrasing) -> list[Case]:
+    """The highest and lowest turnout at each general election, and seats that changed hands in 2019."""
+    cases = []
+    for election in GENERALS:
+        seats = [s for (e, _), s in data.seats.items() if e == election]
+        for order, key in (("lowest", lambda s: s.turnout), ("highest", lambda s: -s.turnout)):
+            best = sorted(seats, key=key)[:2]
+            if len(best) < 2 or best[0].turnout == best[1].turnout:
+                continue
+            share = percent(best[0].valid_votes, best[0].electorate)
+            ask = say.fill(TURNOUT_RANK, order=order, year=str(year(data, election)))
+            cases.append(Case("turnout-ranking", ask, [[best[0].name]] + ([[share]] if share else []),
+                              f"{order} turnout at {election}: {best[0].name} {best[0].turnout:.4f}"))
+    before, after = GENERALS
+    changed = [(code, s.party, data.seats[(before, code)].party) for (e, code), s in data.seats.items()
+               if e == after and (before, code) in data.seats and data.seats[(before, code)].party != s.party]
+    for party in ("CON", "LAB", "LD", "SNP"):
+        lost = [c for c in changed if c[2] == party]
+        gained = [c for c in changed if c[1] == party]
+        for templates, seats_of in ((SEATS_LOST, lost), (SEATS_GAINED, gained)):
+            if seats_of:
+                ask = say.fill(templates, party=say.party(party), year=str(year(data, after)))
+                cases.append(Case("seats-changed", ask, [number(len(seats_of)), shown(data, party)],
+                                  f"constituency_results {after} vs {before}: {party} {len(seats_of)}"))
+    for a, b in (("CON", "LAB"), ("SNP", "CON"), ("LD", "CON"), ("CON", "LD"), ("LAB", "CON")):
+        took = [c for c in changed if c[1] == a and c[2] == b]
+        if took:
+            ask = say.fill(SEATS_FROM, a=say.party(a), b=say.party(b), year=str(year(data, after)))
+            cases.append(Case("seats-changed", ask, [number(len(took))],
+                              f"constituency_results {after} vs {before}: {a} from {b} = {len(took)}"))
+    return cases
+
+
+NEW_FORMS_SEED_OFFSET = 2
+
+
+def new_form_cases(data: Data, seed: int) -> list[Case]:
+    """Wards, candidates, runners-up, electorates and rankings, drawn with a seed of their own so the cases
+    before them stay as they were."""
+    say = Phrasing(random.Random(seed + NEW_FORMS_SEED_OFFSET))
+    cases = ward_cases(data, say, council_pool(data), 100)
+    cases += candidate_cases(data, say, 40)
+    cases += seat_detail_cases(data, say, constituency_pool(data), {"runner-up": 30, "electorate": 20})
+    cases += ranking_cases(data, say)
+    for case in cases:
+        case.phrasing = say.half_of.get(case.ask, "tuned")
+    return cases
+
+
 def make_suite(data: Data, seed: int = SEED) -> list[Case]:
     """Every case, in a fixed order, from a fixed seed."""
     say = Phrasing(random.Random(seed))
@@ -1018,7 +1214,7 @@ def make_suite(data: Data, seed: int = SEED) -> list[Case]:
     cases += honesty_cases(data, say, councils, seats)
     for case in cases:
         case.phrasing = say.half_of.get(case.ask, "tuned")
-    return cases + fresh_cases(data, seed)
+    return cases + new_form_cases(data, seed) + fresh_cases(data, seed)
 
 
 # ------------------------------------------------------------------ fresh phrasings
@@ -1060,6 +1256,17 @@ FRESH: dict[tuple[str, ...], tuple[str, ...]] = {
     VOTES: ("how many people voted for {party} in {place} in {year}", "{party} vote total in {place} {year}"),
 }
 FRESH[SEATS_WON[:-1]] = FRESH[SEATS_WON]
+# Fresh wording for the ward, candidate and seat-detail questions, written before the bot was run on them.
+FRESH_NEW_FORMS: dict[tuple[str, ...], tuple[str, ...]] = {
+    WARD_WINNER: ("which candidate won {ward} ward ({place}) in {year}?", "{ward}, {place} {year}: who got elected?",
+                  "who's the councillor elected for {ward} ward in {place} in {year}"),
+    WARD_VOTES: ("what did {party} poll in {ward} ward, {place}, in {year}?",
+                 "{party} vote in {ward} ward {place} {year}"),
+    CANDIDATE_VOTES: ("how many votes for {candidate} in {year}",
+                      "{candidate}: how many votes at the {year} election?"),
+    RUNNER_UP: ("who was the runner up in {place} in {year}", "second place in {place} {year}?"),
+    ELECTORATE: ("size of the electorate in {place} in {year}?", "how big was the electorate in {place} in {year}"),
+}
 FRESH_SEED_OFFSET = 1
 
 
@@ -1078,6 +1285,10 @@ def fresh_cases(data: Data, seed: int) -> list[Case]:
     cases += size_cases(data, say, councils, 3)
     cases += national_cases(data, say)
     cases += constituency_cases(data, say, seats, {"winner": 6, "majority": 4, "turnout": 3, "share": 3, "votes": 3})
+    say.instead = FRESH_NEW_FORMS
+    cases += ward_cases(data, say, councils, 24)
+    cases += candidate_cases(data, say, 10)
+    cases += seat_detail_cases(data, say, seats, {"runner-up": 6, "electorate": 4})
     for case in cases:
         case.kind, case.phrasing = f"fresh-{case.kind}", "fresh"
     return cases
