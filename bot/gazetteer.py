@@ -57,6 +57,7 @@ class Gazetteer:
         held: dict[str, set[str]] | None = None,
         wards: dict[str, set[Place]] | None = None,
         people: dict[str, set[Place]] | None = None,
+        printed: dict[str, list[str]] | None = None,
     ) -> None:
         self.party_aliases = party_aliases
         self.party_names = party_names
@@ -66,6 +67,7 @@ class Gazetteer:
         self._held = held or {}  # place code -> the ids of the elections the results hold for that place
         self.wards = wards or {}  # a ward name's key -> the wards of that name, one per council
         self.people = people or {}  # a candidate's name key -> the candidate (one Place per name)
+        self.printed = printed or {}  # a ward's or candidate's code -> its names as the files print them
         self.councils = {p.code: p for places in place_aliases.values() for p in places if p.kind == "council"}
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
@@ -110,24 +112,27 @@ class Gazetteer:
             held[code].add(election)
         # Wards by council and name, the spelling most rows print; the elections each was fought at.
         wards: dict[str, set[Place]] = defaultdict(set)
-        for council, key, name, fought in run(
-            "SELECT ons_code, norm_name(ward_name) AS key, mode(ward_name), list(DISTINCT election_id) "
-            "FROM candidacies GROUP BY ons_code, key"
+        printed: dict[str, list[str]] = {}
+        for council, key, name, fought, spellings in run(
+            "SELECT ons_code, norm_name(ward_name) AS key, mode(ward_name), list(DISTINCT election_id), "
+            "list(DISTINCT ward_name) FROM candidacies GROUP BY ons_code, key"
         ).fetchall():
             ward = Place("ward", f"{council}/{key}", name)
+            printed[ward.code] = sorted(spellings)
             wards[key].add(ward)
             wards.setdefault(normalise_name(POSSESSIVE.sub("", name)), set()).add(ward)  # "St Michael's": St Michael
             held[ward.code].update(fought)
         people: dict[str, set[Place]] = defaultdict(set)
-        for key, name, stood in run(
-            "SELECT norm_name(candidate) AS key, mode(candidate), list(DISTINCT election_id) FROM ("
-            "SELECT candidate, election_id FROM constituency_candidacies UNION ALL SELECT candidate, election_id "
+        for key, name, stood, spellings in run(
+            "SELECT norm_name(candidate) AS key, mode(candidate), list(DISTINCT election_id), list(DISTINCT candidate) "
+            "FROM (SELECT candidate, election_id FROM constituency_candidacies UNION ALL SELECT candidate, election_id "
             "FROM candidacies) GROUP BY key HAVING key LIKE '% %'"
         ).fetchall():
             people[key].add(Place("candidate", key, name))
             held[key].update(stood)
+            printed[key] = sorted(spellings)
         return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards),
-                   dict(people))
+                   dict(people), printed)
 
     def aliases_of(self, place: Place) -> list[str]:
         """Every normalised name `place` goes by ("kingston upon hull", "hull", ...)."""

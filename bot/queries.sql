@@ -210,32 +210,37 @@ SELECT count(*) AS recorded FROM candidacies
 WHERE election_id = $election AND ons_code = $council AND votes IS NOT NULL;
 
 -- name: ward_candidates
--- Every candidate in a ward, most votes first. A voter has as many votes as the ward has seats up, so a
+-- Every candidate in a ward (by the names the files print for it), most votes first. A voter has as many votes as the ward has seats up, so a
 -- share is of all the votes cast for candidates in the ward.
 SELECT c.candidate, p.name AS party, c.party_code, c.votes, c.elected,
        round(100.0 * c.votes / sum(c.votes) OVER (), 1) AS vote_share_percent,
        count(*) FILTER (WHERE c.elected) OVER () AS seats, c.ward_name AS ward, a.name AS council, c.source_file
 FROM candidacies c JOIN parties p ON p.code = c.party_code JOIN authorities a USING (ons_code)
-WHERE c.election_id = $election AND c.ons_code = $council AND norm_name(c.ward_name) = $ward
+WHERE c.election_id = $election AND c.ons_code = $council AND list_contains($ward_names, c.ward_name)
 ORDER BY c.votes DESC NULLS LAST, c.candidate;
 
--- name: candidate
--- A candidate by name: where they stood, for whom, their votes, share and place in the order.
+-- name: candidate_general
+-- A candidate by name (as the files print it): where they stood, for whom, their votes, share and place in the
+-- order.
+SELECT c.candidate, p.name AS party, c.party_code, c.constituency_name AS area, c.ons_code, c.votes,
+       round(100 * c.share, 1) AS vote_share_percent, c.position, c.elected,
+       (SELECT count(*) FROM constituency_candidacies o
+        WHERE o.election_id = c.election_id AND o.ons_code = c.ons_code) AS candidates, c.source_file
+FROM constituency_candidacies c JOIN parties p ON p.code = c.party_code
+WHERE c.election_id = $election AND list_contains($names, c.candidate) AND ($place IS NULL OR c.ons_code = $place)
+ORDER BY c.votes DESC NULLS LAST;
+
+-- name: candidate_local
+-- The same in a local election: the ward they stood in, their share of the votes cast there, their place.
 SELECT * FROM (
-    SELECT c.candidate, p.name AS party, c.party_code, c.constituency_name AS area, c.ons_code, c.votes,
-           round(100 * c.share, 1) AS vote_share_percent, c.position, c.elected,
-           (SELECT count(*) FROM constituency_candidacies o
-            WHERE o.election_id = c.election_id AND o.ons_code = c.ons_code) AS candidates,
-           NULL AS seats, c.source_file
-    FROM constituency_candidacies c JOIN parties p ON p.code = c.party_code
-    WHERE c.election_id = $election AND norm_name(c.candidate) = $person AND ($place IS NULL OR c.ons_code = $place)
-    UNION ALL
-    SELECT c.candidate, p.name, c.party_code, c.ward_name || ' ward, ' || a.name, c.ons_code, c.votes,
-           round(100.0 * c.votes / w.votes, 1), w.ahead + 1, c.elected, w.candidates, w.seats, c.source_file
+    SELECT c.candidate, p.name AS party, c.party_code, c.ward_name || ' ward, ' || a.name AS area, c.ons_code,
+           c.votes, round(100.0 * c.votes / sum(c.votes) OVER ward, 1) AS vote_share_percent,
+           rank() OVER (PARTITION BY c.ons_code, c.ward_name ORDER BY c.votes DESC NULLS LAST) AS position,
+           c.elected, count(*) OVER ward AS candidates, c.source_file
     FROM candidacies c JOIN parties p ON p.code = c.party_code JOIN authorities a USING (ons_code)
-    JOIN LATERAL (SELECT sum(o.votes) AS votes, count(*) AS candidates, count(*) FILTER (WHERE o.elected) AS seats,
-                         count(*) FILTER (WHERE o.votes > c.votes) AS ahead
-                  FROM candidacies o WHERE o.election_id = c.election_id AND o.ons_code = c.ons_code
-                    AND o.ward_name = c.ward_name) w ON true
-    WHERE c.election_id = $election AND norm_name(c.candidate) = $person AND ($place IS NULL OR c.ons_code = $place)
-) ORDER BY votes DESC NULLS LAST;
+    WHERE c.election_id = $election AND (c.ons_code, c.ward_name) IN (
+        SELECT ons_code, ward_name FROM candidacies
+        WHERE election_id = $election AND list_contains($names, candidate) AND ($place IS NULL OR ons_code = $place))
+    WINDOW ward AS (PARTITION BY c.ons_code, c.ward_name))
+WHERE list_contains($names, candidate)
+ORDER BY votes DESC NULLS LAST;

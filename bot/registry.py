@@ -134,7 +134,8 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
         spec = {"query": spec} if isinstance(spec, str) else dict(spec)
         runs.append(Query(spec["query"], "" if number == 0 else spec.get("as", spec["query"]),
                           spec.get("election") == "previous"))
-    for query in [q.name for q in runs] + ([entry["unrecorded"]] if entry.get("unrecorded") else []):
+    named = [q.name.format(kind=kind) for q in runs for kind in ("local", "general")]
+    for query in named + ([entry["unrecorded"]] if entry.get("unrecorded") else []):
         if query not in known:
             raise RegistryError(f"intent {name!r} runs {query!r}, which queries.sql does not name")
     if not runs or entry.get("place") not in get_args(Where):

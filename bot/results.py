@@ -100,14 +100,15 @@ def _answer(
         "election": election.id, "previous": previous.id if previous else None, "party": party,
         "council": ward.council if ward else place.code if place else None,
         "constituency": place.code if place else None, "place": place.code if place else None,
-        "ward": ward.key if ward else None, "person": person.key if person else None,
+        "ward_names": gazetteer.printed.get(ward.code, []) if ward else [],
+        "names": gazetteer.printed.get(person.code, []) if person else [],
         "other": question.parties[1] if len(question.parties) > 1 else None,
         "region": question.region, "limit": values["limit"],
         "smallest": values["smallest"], "gain": values["gain"], "control": party or "NOC",
         "places": [p.code for p in listed],
     }
     first, *others = intent.queries
-    result = run_query(connection, first.name, **params)
+    result = run_query(connection, first.name.format(kind=election.kind), **params)
     row = result.rows[0] if result.rows else None
     if row is None or any(row.get(column) is None for column in intent.requires):
         return _empty(intent, connection, params, values, result)
@@ -116,8 +117,8 @@ def _answer(
         if query.previous and previous is None:
             values["also"][query.key], values["also_rows"][query.key] = None, []
             continue
-        more = run_query(connection, query.name, **{**params, "election": params["previous"] if query.previous
-                                                    else election.id})
+        run_for = params["previous"] if query.previous else election.id
+        more = run_query(connection, query.name.format(kind=election.kind), **{**params, "election": run_for})
         values["also"][query.key] = more.rows[0] if more.rows else None
         values["also_rows"][query.key] = more.rows
         result = result.then(more)

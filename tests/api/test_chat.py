@@ -175,9 +175,12 @@ def test_the_openapi_document_describes_chat(client: TestClient) -> None:
     ("Will Labour win the next general election?", "sql", "figure",
      ["Labour won 202 of the 650 seats", "I don't forecast elections"]),
     ("Who should I vote for in Barnet?", "none", "refused", ["I don't give opinions or say whom to vote for"]),
-    # A figure the results cannot give is said to be so, with what was read, not answered with a near quote.
-    ("Which constituency had the lowest turnout in 2017?", "none", "not_understood",
-     ["I read this as: turnout · smallest first · 2017 general", "I can't answer that from the results"]),
+    # A figure the results cannot give is said to be so, with what was read, not answered with a near quote
+    # (the results hold no council's electorate)...
+    ("What was the electorate of Trafford council in 2018?", "none", "not_understood",
+     ["I read this as: electorate · Trafford · 2018 local", "I can't answer that from the results"]),
+    # ...and one they can give is given: a ranking of constituencies.
+    ("Which constituency had the lowest turnout in 2017?", "sql", "figure", ["Kingston upon Hull East 55.5%"]),
     # ...but a quoted sentence that gives the figure asked, of the place and year asked, may stand in for it.
     ("What was the turnout in Barnet in 2022?", "passages", "quote", ["38 per cent in Barnet"]),
 ])

@@ -98,7 +98,8 @@ def test_every_intent_is_tried_by_a_case() -> None:
 
 
 def test_every_query_the_registry_names_exists_and_every_query_is_used() -> None:
-    named = {q.name for i in registry().intents for q in i.queries} | {i.unrecorded for i in registry().intents}
+    named = {q.name.format(kind=kind) for i in registry().intents for q in i.queries for kind in ("local", "general")}
+    named |= {i.unrecorded for i in registry().intents}
     assert named - {None} == set(queries())
 
 
