@@ -28,13 +28,13 @@ def answer_from_results(
     """
     if question.ambiguous:
         return _clarify(question, gazetteer)
-    if _where(question, listed) == "nowhere" and question.unknown_place and question.measure is not None:
+    if _wheres(question, listed) == ["nowhere"] and question.unknown_place and question.measure is not None:
         return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "
                       "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6, outcome="no_data")
-    intent = _intent_for(question, listed)
+    intent = intent_for(question, listed)
     if intent is None:
         return None
-    elections, note = _elections(question, gazetteer, listed)
+    elections, note = _elections(question, intent, gazetteer, listed)
     if note is not None or not elections:
         return replace(note, keys=Keys(intent.name)) if note is not None else None
     parties: list[str | None] = [None] if intent.party is False or not question.parties else list(question.parties)
@@ -46,31 +46,38 @@ def answer_from_results(
 
 def answerable(question: Question) -> bool:
     """The registry has an intent for the reading (of the place it names, or of none)."""
-    return _intent_for(question, ()) is not None
+    return intent_for(question, ()) is not None
 
 
-def _intent_for(question: Question, listed: tuple[Place, ...]) -> Intent | None:
-    """The intent that answers the reading, after the checks that keep a bare name from being read as a question."""
-    where = _where(question, listed)
-    if where not in ("listed", "ward", "candidate"):
-        if question.measure is None and not (question.places and question.years or question.wants_list):
-            return None  # a name alone is no question; a place and a year, or a list asked for, is
-        if question.measure is None and question.cues.asks_who and where == "council":
-            return None  # "Who is the Labour leader in Hull…?": the results name no council's people
-    return registry().find(question, where, listed[0].kind if listed else None)
+def intent_for(question: Question, listed: tuple[Place, ...] = ()) -> Intent | None:
+    """The intent that answers the reading, after the checks that keep a bare name from being read as a question.
+    A candidate's or a ward's question the registry has no intent for is asked of the place named with it
+    ("How big was Ian Levy's majority in Blyth Valley?" is Blyth Valley's majority)."""
+    for where in _wheres(question, listed):
+        if where not in ("listed", "ward", "candidate"):
+            if question.measure is None and not (question.places and question.years or question.wants_list):
+                return None  # a name alone is no question; a place and a year, or a list asked for, is
+            if question.measure is None and question.cues.asks_who and where == "council":
+                return None  # "Who is the Labour leader in Hull…?": the results name no council's people
+        found = registry().find(question, where, listed[0].kind if listed else None)
+        if found is not None:
+            return found
+    return None
 
 
-def _where(question: Question, listed: tuple[Place, ...]) -> Where:
-    """What the question is asked of: the listed places, a candidate, a ward, a council, a constituency, or none."""
+def _wheres(question: Question, listed: tuple[Place, ...]) -> list[Where]:
+    """What the question is asked of, most particular first: the listed places, a candidate, a ward, then the
+    council or constituency named, or none."""
     if listed:
-        return "listed"
-    if question.person is not None:
-        return "candidate"
-    if question.ward is not None:
-        return "ward"
+        return ["listed"]
+    wheres: list[Where] = []
+    if question.person:
+        wheres.append("candidate")
+    if question.ward:
+        wheres.append("ward")
     if question.places:
-        return "council" if question.places[0].kind == "council" else "constituency"
-    return "nowhere"
+        wheres.append("council" if question.places[0].kind == "council" else "constituency")
+    return wheres or ["nowhere"]
 
 
 def _answer(
@@ -79,7 +86,8 @@ def _answer(
 ) -> Answer | None:
     """One intent for one election and party: its queries run, its sentence said."""
     place = question.places[0] if question.places and not listed else None
-    ward, person = question.ward, question.person
+    ward = question.ward if intent.where == "ward" else None
+    person = question.person if intent.where == "candidate" else None
     before = [e for e in gazetteer.elections_of(election.kind) if e.day < election.day]
     previous = before[-1] if before else None
     values: dict[str, Any] = {
@@ -156,14 +164,14 @@ def _keys(intent: Intent, result: QueryResult, gazetteer: Gazetteer) -> Keys:
 
 
 def _elections(
-    question: Question, gazetteer: Gazetteer, listed: tuple[Place, ...]
+    question: Question, intent: Intent, gazetteer: Gazetteer, listed: tuple[Place, ...]
 ) -> tuple[list[Election], Answer | None]:
     """The elections asked about that the results hold for the intent, or a plain answer saying what exists."""
     if listed:
         kind = "general" if listed[0].kind == "constituency" else "local"
         return [e for e in gazetteer.elections_of(kind) if not question.years or e.day.year in question.years], None
-    if question.places or question.person or question.ward:
-        place = question.person or question.ward or question.places[0]
+    if intent.where in ("candidate", "ward", "council", "constituency"):
+        place = {"candidate": question.person, "ward": question.ward}.get(intent.where) or question.places[0]
         have = gazetteer.elections_held_for(place)
         if not have:
             return [], Answer(f"I have no results for {place.name}.", "sql", SURE, outcome="no_data")

@@ -122,7 +122,7 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         wants_list=bool(shapes["wants_list"].search(norm)),
         direction="loss" if shapes["loss"].search(norm) else "gain" if shapes["gain"].search(norm) else None,
         ranking=bool(shapes["ranking"].search(norm)),
-        unknown_place=None if places or ambiguous or region else _unknown_place(words, used),
+        unknown_place=None if places or ambiguous or region else _unknown_place(words, used, name_like),
         region=region[1] if region else None,
         cues=cues,
         unmatched=unmatched,
@@ -338,8 +338,9 @@ def _settle_kind(
     return places, ambiguous
 
 
-def _unknown_place(words: list[str], used: set[int]) -> str | None:
-    """Unrecognised words right after "in", "at" or "for": where people put a place name."""
+def _unknown_place(words: list[str], used: set[int], name_like: set[str]) -> str | None:
+    """Unrecognised words right after "in", "at" or "for", or a name just before the year: where people put a
+    place name."""
     for index, word in enumerate(words[:-1]):
         if word in {"in", "at", "for"}:
             following = []
@@ -350,6 +351,11 @@ def _unknown_place(words: list[str], used: set[int]) -> str | None:
                 following.append(candidate)
             if following:
                 return " ".join(following)
+    for index, word in enumerate(words[1:], start=1):
+        # "…won norwich 2018": an unknown name just before the year is where a place was meant
+        before = words[index - 1]
+        if YEAR.fullmatch(word) and index - 1 not in used and before in name_like and before not in QUESTION_WORDS:
+            return before
     return None
 
 

@@ -12,6 +12,7 @@ import yaml
 from bot.ask import Bot
 from bot.cues import Cues
 from bot.registry import registry
+from bot.results import intent_for
 from bot.understand import Question, understand
 
 ROWS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("readings.yaml")).read_text(encoding="utf-8"))
@@ -34,8 +35,7 @@ def reading(question: Question) -> dict[str, Any]:
 
 def _intent(question: Question) -> str | None:
     """The registry intent that would answer the reading (a question that narrows a list aside)."""
-    where = question.places[0].kind if question.places else "nowhere"
-    found = registry().find(question, where)
+    found = intent_for(question)
     return found.name if found else None
 
 
