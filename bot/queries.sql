@@ -165,6 +165,26 @@ WHERE r.election_id = $election AND r.party_code <> b.party_code
   AND ($other IS NULL OR CASE WHEN $gain THEN b.party_code = $other ELSE r.party_code = $other END)
 ORDER BY r.name;
 
+-- name: candidate_ranking
+SELECT c.candidate, p.name AS party, c.party_code, c.constituency_name AS constituency, c.ons_code, c.votes,
+       round(100 * c.share, 1) AS vote_share_percent, c.source_file
+FROM constituency_candidacies c JOIN parties p ON p.code = c.party_code
+WHERE c.election_id = $election AND c.votes IS NOT NULL AND ($party IS NULL OR c.party_code = $party)
+ORDER BY CASE WHEN $smallest THEN c.votes ELSE -c.votes END, c.candidate
+LIMIT $limit;
+
+-- name: control_changes_by_party
+-- How many councils each party (or no party) came to control at an election, against the one before.
+SELECT coalesce(pa.name, 'No overall control') AS party, now.control AS party_code, count(*) AS councils,
+       string_agg(a.name, ', ' ORDER BY a.name) AS named, min(now.source_file) AS source_file
+FROM council_control now
+JOIN council_control before ON before.ons_code = now.ons_code AND before.election_id = $previous
+JOIN authorities a ON a.ons_code = now.ons_code
+LEFT JOIN parties pa ON pa.code = now.control
+WHERE now.election_id = $election AND now.control IS DISTINCT FROM before.control
+GROUP BY 1, 2
+ORDER BY councils DESC, party;
+
 -- name: winners_among
 SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_code, r.majority, r.source_file
 FROM constituency_results r JOIN parties p ON p.code = r.party_code

@@ -210,7 +210,10 @@ def _joined(intent: Intent, question: Question, answers: list[Answer]) -> Answer
 
 
 def _verdict(intent: Intent, question: Question, answers: list[Answer]) -> str:
-    """For two parties in one election, which did better on the figure asked."""
+    """For two parties in one election, which did better on the figure asked; for one party at two elections,
+    the change from the first to the second."""
+    if intent.compares is not None and len(question.parties) <= 1 and len(question.years) == 2 and len(answers) == 2:
+        return _change(intent, question, answers)
     if intent.compares is None or len(question.parties) != 2 or len(question.years) > 1 or len(answers) != 2:
         return ""
     values = [(a.rows[0].get(intent.compares), a.rows[0].get("party")) for a in answers if a.rows]
@@ -221,6 +224,21 @@ def _verdict(intent: Intent, question: Question, answers: list[Answer]) -> str:
     if a == b:
         return f"They were level on {a}."
     return f"{_capitalised(everyday(str(party_a if a > b else party_b)))} had more."
+
+
+def _change(intent: Intent, question: Question, answers: list[Answer]) -> str:
+    """ "From 2017 to 2019 that is a change of -14.8 percentage points." (The answers come oldest first.)"""
+    share = question.measure == "vote_share"
+    column = "vote_share_percent" if share else str(intent.compares)
+    values = [v for a in answers if a.rows and isinstance(v := a.rows[0].get(column), int | float)]
+    if len(values) != 2:
+        return ""
+    before, after = float(values[0]), float(values[1])
+    change = f"{after - before:+.1f}" if share else f"{int(after - before):+,d}"
+    unit = "percentage points" if share else {"seats_won": "seats", "seats_held": "seats", "votes": "votes",
+                                               "seats": "seats"}.get(column, "")
+    first, last = sorted(question.years)
+    return " ".join(f"From {first} to {last} that is a change of {change} {unit}".split()) + "."
 
 
 def _clarify(question: Question, gazetteer: Gazetteer) -> Answer:

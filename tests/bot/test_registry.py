@@ -69,6 +69,11 @@ PUBLIC_CASES = [
     ("Which seats did Labour lose to the Conservatives in 2019?", "seats_changed_by_party",
      ["Labour lost 54 seats to the Conservatives", "Ashfield (Labour to Conservative)"]),
     ("How many seats changed hands in 2019?", "seats_changed", ["81 seats changed hands"]),
+    ("Which five candidates got the most votes in 2017?", "candidate_ranking",
+     ["The 5 candidates with the most votes", "George Howarth (Labour, Knowsley) 47,351"]),
+    ("Which party gained most councils in 2022?", "control_changes_by_party", ["No overall control 18"]),
+    ("What was Labour's vote share in Hartlepool in 2017 and 2019?", "constituency_party_votes",
+     ["From 2017 to 2019 that is a change of -14.8 percentage points"]),
 ]
 
 
