@@ -239,6 +239,26 @@ FROM candidacies c JOIN parties p ON p.code = c.party_code JOIN authorities a US
 WHERE c.election_id = $election AND c.ons_code = $council AND list_contains($ward_names, c.ward_name)
 ORDER BY c.votes DESC NULLS LAST, c.candidate;
 
+-- name: ward_turnout
+SELECT w.ward_name AS ward, a.name AS council, w.electorate, w.turnout AS turnout_percent, w.total_votes,
+       w.seats_up, w.source_file
+FROM ward_results w JOIN authorities a USING (ons_code)
+WHERE w.election_id = $election AND w.ons_code = $council AND list_contains($ward_names, w.ward_name);
+
+-- name: ward_turnout_ranking
+SELECT w.ward_name AS ward, a.name AS council, w.ons_code, w.turnout AS turnout_percent, w.electorate, w.source_file
+FROM ward_results w JOIN authorities a USING (ons_code)
+WHERE w.election_id = $election AND w.turnout IS NOT NULL AND ($council IS NULL OR w.ons_code = $council)
+  AND ($region IS NULL OR a.region = $region)
+ORDER BY CASE WHEN $smallest THEN w.turnout ELSE -w.turnout END, a.name, w.ward_name
+LIMIT $limit;
+
+-- name: ward_turnout_held
+-- Whether the results hold a ward's turnout for that election, and the years they hold ward turnout for.
+SELECT count(*) FILTER (WHERE w.election_id = $election AND w.ons_code = $council) AS recorded,
+       string_agg(DISTINCT CAST(year(e.date) AS TEXT), ' and ' ORDER BY CAST(year(e.date) AS TEXT)) AS years
+FROM ward_results w JOIN elections e ON e.id = w.election_id;
+
 -- name: candidate_general
 -- A candidate by name (as the files print it): where they stood, for whom, their votes, share and place in the
 -- order.

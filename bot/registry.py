@@ -55,6 +55,7 @@ class Intent:
     empty: jinja2.Template | None
     empty_outcome: str
     unrecorded: str | None
+    unrecorded_say: jinja2.Template | None
     requires: tuple[str, ...]
     one_election: bool
     compares: str | None
@@ -135,7 +136,12 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
         runs.append(Query(spec["query"], "" if number == 0 else spec.get("as", spec["query"]),
                           spec.get("election") == "previous"))
     named = [q.name.format(kind=kind) for q in runs for kind in ("local", "general")]
-    for query in named + ([entry["unrecorded"]] if entry.get("unrecorded") else []):
+    unrecorded = entry.get("unrecorded")
+    if isinstance(unrecorded, dict):
+        unrecorded_say, unrecorded = str(unrecorded["say"]), str(unrecorded["query"])
+    else:
+        unrecorded_say = None
+    for query in named + ([unrecorded] if unrecorded else []):
         if query not in known:
             raise RegistryError(f"intent {name!r} runs {query!r}, which queries.sql does not name")
     if not runs or entry.get("place") not in get_args(Where):
@@ -154,7 +160,8 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
         none_of=tuple(entry.get("unless", ())), listed=entry.get("listed"), queries=tuple(runs), says=says,
         empty=environment.from_string('{% import "phrases" as phrase with context %}' + empty["say"])
         if empty.get("say") else None,
-        empty_outcome=str(empty.get("outcome", "figure")), unrecorded=entry.get("unrecorded"),
+        empty_outcome=str(empty.get("outcome", "figure")), unrecorded=unrecorded,
+        unrecorded_say=environment.from_string(unrecorded_say) if unrecorded_say else None,
         requires=tuple(entry.get("requires", ())), one_election=bool(entry.get("one_election")),
         compares=entry.get("compares"), previous=bool(entry.get("previous")), no_previous=sentence("no_previous"),
         lists=entry.get("lists"), why=str(entry.get("why", DEFAULT_WHY)),

@@ -139,12 +139,16 @@ def _empty(intent: Intent, connection: duckdb.DuckDBPyConnection, params: dict[s
            result: QueryResult) -> Answer | None:
     """What an intent says when its query finds nothing: a fact (a party that stood nowhere), or that the
     results hold nothing of that kind for the place, or no answer at all."""
+    held = run_query(connection, intent.unrecorded, **params).rows[0] if intent.unrecorded is not None else None
+    if held is not None and not held["recorded"]:
+        if intent.unrecorded_say is not None:
+            text = render(intent.unrecorded_say, {**values, "held": held})
+        else:
+            what = "vote counts" if "votes" in str(intent.unrecorded) else "seats won"
+            text = f"My results hold no {what} for {values['place']} on {values['day']}, so I cannot say that."
+        return Answer(_capitalised(text), "sql", SURE, sql=result.sql, outcome="no_data", keys=Keys(intent.name))
     if intent.empty is None:
         return None
-    if intent.unrecorded is not None and not run_query(connection, intent.unrecorded, **params).rows[0]["recorded"]:
-        held = "vote counts" if "votes" in intent.unrecorded else "seats won"
-        return Answer(f"My results hold no {held} for {values['place']} on {values['day']}, so I cannot say that.",
-                      "sql", SURE, sql=result.sql, outcome="no_data", keys=Keys(intent.name))
     outcome: Outcome = "no_data" if intent.empty_outcome == "no_data" else "figure"
     return Answer(_capitalised(render(intent.empty, {**values, "rows": [], "row": None})), "sql", SURE,
                   sql=result.sql, outcome=outcome, keys=Keys(intent.name))

@@ -175,6 +175,20 @@ CREATE TABLE IF NOT EXISTS wards (
     source_file   TEXT NOT NULL
 );
 
+-- One row per ward contest with its electorate and turnout (the Commons Library's wards sheet).
+CREATE TABLE IF NOT EXISTS ward_results (
+    election_id   TEXT NOT NULL,
+    ons_code      TEXT NOT NULL,      -- the council
+    ward_code     TEXT,
+    ward_name     TEXT NOT NULL,
+    seats_up      INTEGER,            -- vacancies filled at this contest
+    electorate    BIGINT,
+    turnout       DOUBLE,             -- percent of the electorate, as the file gives it
+    total_votes   BIGINT,             -- votes cast for all candidates (a voter has one per seat up)
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL
+);
+
 -- One row per candidate in a local election.
 CREATE TABLE IF NOT EXISTS candidacies (
     election_id   TEXT NOT NULL,

@@ -68,6 +68,7 @@ def write_manifest(folder: Path, records: list[dict[str, object]]) -> None:
 PUBLIC_FILES = (
     "hoc-local-elections-2022/council_composition_2018_2022_england.csv",
     "hoc-local-elections-2022/candidates_results_2022.csv",
+    "hoc-local-elections-2022/wards_results_2022.csv",
     "leap-2018/leap-2018-05-03.csv",
     "opencouncildata/history2016-2025.csv",
     "hoc-general-elections/HoC-GE2017-results-by-constituency.csv",

@@ -12,6 +12,7 @@ from corpus.results.hoc_candidates import HOC_CANDIDATES
 from corpus.results.hoc_composition import HOC_COMPOSITION
 from corpus.results.hoc_constituencies import HOC_GE2017_CONSTITUENCIES, HOC_GE2019_CONSTITUENCIES
 from corpus.results.hoc_ge_candidates import HOC_GE2019_CANDIDATES
+from corpus.results.hoc_wards import HOC_WARDS, ward_results_format
 from corpus.results.leap import LEAP
 from corpus.results.opencouncildata import OPEN_COUNCIL_DATA
 from corpus.results.parliament_candidates import PARLIAMENT_CANDIDATES
@@ -26,6 +27,7 @@ FORMATS: tuple[ResultsFormat, ...] = (
     HOC_GE2019_CONSTITUENCIES,
     HOC_GE2019_CANDIDATES,
     PARLIAMENT_CANDIDATES,
+    HOC_WARDS,
     CANONICAL,
 )
 ONS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
@@ -67,6 +69,9 @@ def detect_format(path: Path) -> ResultsFormat:
     for fmt in FORMATS:
         if fmt.header and fmt is not CANONICAL and tuple(first) == fmt.names:
             return fmt
+    wards = ward_results_format(first)
+    if wards is not None:
+        return wards
     if "record" in first and "election" in first:
         return CANONICAL
     if len(first) == len(LEAP.columns) and ONS_CODE.match(first[1]):

@@ -13,6 +13,7 @@ TABLES = (
     "constituencies",
     "parties",
     "wards",
+    "ward_results",
     "candidacies",
     "seats_won",
     "council_control",

@@ -26,6 +26,7 @@ class FactTable:
 FACT_TABLES = (
     FactTable("wards", ("ward_code",), ("ward_code",), authority=True, reference=True),
     FactTable("candidacies", ("election_id", "ons_code"), authority=True),
+    FactTable("ward_results", ("election_id", "ons_code"), authority=True),
     FactTable("seats_won", ("election_id", "ons_code"), ("election_id", "ons_code", "party_code"), authority=True),
     FactTable("council_control", ("election_id", "ons_code"), ("election_id", "ons_code"), authority=True),
     FactTable(

@@ -72,6 +72,11 @@ PUBLIC_CASES = [
     ("Which five candidates got the most votes in 2017?", "candidate_ranking",
      ["The 5 candidates with the most votes", "George Howarth (Labour, Knowsley) 47,351"]),
     ("Which party gained most councils in 2022?", "control_changes_by_party", ["No overall control 18"]),
+    ("What was the turnout in Castle ward in Cambridge in 2022?", "ward_turnout",
+     ["45.3% of an electorate of 4,704"]),
+    ("Which ward had the lowest turnout in 2022?", "ward_turnout_ranking", ["Marfleet (Kingston upon Hull) 13.5%"]),
+    ("which 3 wards in Leeds had the highest turnout in 2022", "council_ward_turnout_ranking",
+     ["Wetherby (Leeds) 45.8%"]),
     ("What was Labour's vote share in Hartlepool in 2017 and 2019?", "constituency_party_votes",
      ["From 2017 to 2019 that is a change of -14.8 percentage points"]),
 ]
@@ -94,6 +99,7 @@ def test_intents_the_sample_cannot_show_answer_from_the_public_results(asked: st
                                                                         bot: Bot) -> None:
     answer = bot.answer(asked)
     assert answer.keys is not None and answer.keys.intent == intent, (answer.keys, answer.text)
+    assert answer.outcome == "figure", answer.text
     for words in says:
         assert words in answer.text, answer.text
 
@@ -114,6 +120,11 @@ def test_a_party_that_stood_nowhere_is_a_fact_but_votes_the_results_lack_are_no_
     assert answer.outcome == "no_data" and "no vote counts for Trafford" in answer.text
     answer = sample_bot.answer("How many seats did UKIP win in Barnet in 2022?")
     assert answer.outcome == "figure" and "no candidates in Barnet" in answer.text
+
+
+def test_a_form_the_results_hold_for_another_year_says_where_it_exists(bot: Bot) -> None:
+    answer = bot.answer("What was the turnout in Kirkstall ward in Leeds in 2018?")
+    assert answer.outcome == "no_data" and "ward turnout and electorates for 2022 only" in answer.text
 
 
 def test_an_entry_naming_a_query_that_does_not_exist_is_refused_by_name() -> None:

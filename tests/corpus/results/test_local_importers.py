@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from corpus.results import import_results
+from corpus.results.errors import ResultsFileError
 from corpus.store import Store
 from tests.corpus.results.files import (
     CANDIDATES_HEADER,
@@ -166,3 +169,30 @@ def test_open_council_data_names_get_codes_whichever_file_comes_first(store: Sto
 
     assert rows(store, "SELECT DISTINCT ons_code FROM council_composition_by_year") == [(PORT,)]
     assert scalar(store, "SELECT count(*) FROM data_issues WHERE kind = 'unresolved_authority'") == 0
+
+
+WARDS_HEADER = ("COUNTYNAME,County code,County name,Local authority code,Local authority name,Ward code,Ward name,"
+                "Vacancies,Type,Electorate,Turnout (%),CON,LAB,GREEN,Total votes")
+
+
+def test_the_wards_sheet_gives_turnout_and_electorate_whatever_parties_stood(store: Store, tmp_path: Path) -> None:
+    # Its party columns are that year's parties, so the header is read; a stray "True" in one is not kept.
+    path = write(tmp_path / "wards_results_2022.csv", [
+        WARDS_HEADER,
+        f"Example,NA,NA,{PORT},Port Example,E05000901,Dockside,1,UAT,5000,31.2,900,700,True,1600",
+        f"Example,NA,NA,{PORT},Port Example,E05000902,Hillside,2,UAT,6000,,1,2,3,2400",
+    ])
+    report = import_results(store, path)
+
+    assert report.format == "hoc-local-wards" and report.rows["ward_results"] == 2
+    assert rows(store, "SELECT ward_name, seats_up, electorate, turnout, total_votes FROM ward_results "
+                       "ORDER BY ward_name") == [("Dockside", 1, 5000, 31.2, 1600), ("Hillside", 2, 6000, None, 2400)]
+    assert scalar(store, "SELECT election_id FROM ward_results LIMIT 1") == LOCAL_2022
+
+
+def test_a_wards_sheet_with_a_turnout_over_100_is_refused_by_line(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "wards_results_2022.csv", [
+        WARDS_HEADER, f"Example,NA,NA,{PORT},Port Example,E05000901,Dockside,1,UAT,5000,131.2,900,700,1,1600"])
+    with pytest.raises(ResultsFileError, match="line 2.*Turnout"):
+        import_results(store, path)
+    assert scalar(store, "SELECT count(*) FROM ward_results") == 0
