@@ -221,6 +221,8 @@ def _find_ward(
             others = [m for m in mentions if m not in taken]
             councils = {o.code for _, mention in others for o in mention.options if o.kind == "council"}
             of_council = [w for w in found if w.council in councils]
+            if len(of_council) > 1:  # "St. James" and "St James's" in one council: the one spelt as asked
+                of_council = [w for w in of_council if w.key == phrase] or of_council
             if not (len(of_council) == 1 or said):
                 continue
             if span & used and not (said or len(of_council) == 1 and len(span) > len(span & used)):

@@ -135,6 +135,8 @@ class Data:
     # (election, constituency) -> candidates (name, party, votes, position), in order
     candidates: dict[tuple[str, str], list[tuple[str, str, int, int]]] = field(default_factory=dict)
     names_standing: dict[str, int] = field(default_factory=dict)  # a candidate's name key -> candidacies
+    # (election, council, ward as printed) -> (electorate, turnout percent as printed)
+    ward_turnout: dict[tuple[str, str, str], tuple[int, float]] = field(default_factory=dict)
 
     def clean(self, election: str, code: str) -> bool:
         """The store has no disagreement recorded for this place and election."""
@@ -212,6 +214,10 @@ def load(connection: duckdb.DuckDBPyConnection) -> Data:
     ).fetchall():
         candidates[(election, code)].append((candidate, party, votes, position))
     data.candidates = dict(candidates)
+    data.ward_turnout = {(e, c, w): (electorate, turnout) for e, c, w, electorate, turnout in run(
+        "SELECT election_id, ons_code, ward_name, electorate, turnout FROM ward_results "
+        "WHERE electorate IS NOT NULL AND turnout IS NOT NULL"
+    ).fetchall()}
     data.names_standing = dict(run(
         "SELECT norm_name(candidate), count(*) FROM (SELECT candidate FROM candidacies UNION ALL "
         "SELECT candidate FROM constituency_candidacies) GROUP BY 1"
@@ -1063,6 +1069,13 @@ TURNOUT_RANK = (
     "{order} turnout at the {year} general election?",
     "where was turnout {order} in {year}",
 )
+WARD_TURNOUT = (
+    "What was the turnout in {ward} ward in {place} in {year}?",
+    "turnout {ward} ward, {place} {year}",
+    "what % turned out in {ward} ward in {place} in {year}",
+)
+WARD_ELECTORATE = ("What was the electorate of {ward} ward in {place} in {year}?",
+                   "how many voters in {ward} ward, {place}, in {year}?")
 SEATS_LOST = ("Which seats did {party} lose in {year}?", "which constituencies did {party} lose at the {year} election")
 SEATS_GAINED = ("Which seats did {party} gain in {year}?", "what seats did {party} take in {year}")
 SEATS_FROM = ("How many seats did {a} take from {b} in {year}?", "how many seats did {a} gain from {b} in {year}",
@@ -1099,6 +1112,28 @@ def ward_cases(data: Data, say: Phrasing, councils: list[str], count: int) -> li
         ask = say.fill(WARD_VOTES, party=say.party(party), **slots)
         cases.append(Case("ward-votes", ask, [number(votes or 0, data.days[election].day), shown(data, party)],
                           f"{gold}: {candidate} ({party}) {votes}", forbid=other_day(data, election)))
+    return cases
+
+
+def ward_turnout_cases(data: Data, say: Phrasing, councils: list[str], count: int) -> list[Case]:
+    """Turnout and electorate of wards whose name is unique in their council (the wards sheet: 2022)."""
+    rng = say.rng
+    names: dict[tuple[str, str], int] = defaultdict(int)
+    for _, code, ward in data.ward_turnout:
+        names[(code, normalise_name(ward))] += 1
+    options = [key for key in sorted(data.ward_turnout) if key[1] in councils and names[(key[1], normalise_name(
+        key[2]))] == 1 and data.clean(key[0], key[1]) and (key[0], key[1], key[2]) in data.wards]
+    cases = []
+    for election, code, ward in spread(rng, options, count):
+        electorate, turnout = data.ward_turnout[(election, code, ward)]
+        slots = {"ward": ward, "place": say.council(data.councils[code]), "year": str(year(data, election))}
+        gold = f"ward_results[{election}, {code} {data.councils[code]}, {ward}]"
+        if rng.random() < 0.7:
+            cases.append(Case("ward-turnout", say.fill(WARD_TURNOUT, **slots), [[f"{turnout}%"]],
+                              f"{gold}.turnout = {turnout}"))
+        else:
+            cases.append(Case("ward-electorate", say.fill(WARD_ELECTORATE, **slots),
+                              [number(electorate, data.days[election].day)], f"{gold}.electorate = {electorate}"))
     return cases
 
 
@@ -1189,6 +1224,7 @@ def new_form_cases(data: Data, seed: int) -> list[Case]:
     cases += candidate_cases(data, say, 40)
     cases += seat_detail_cases(data, say, constituency_pool(data), {"runner-up": 30, "electorate": 20})
     cases += ranking_cases(data, say)
+    cases += ward_turnout_cases(data, say, council_pool(data), 30)
     for case in cases:
         case.phrasing = say.half_of.get(case.ask, "tuned")
     return cases
