@@ -68,6 +68,7 @@ class Gazetteer:
         self.wards = wards or {}  # a ward name's key -> the wards of that name, one per council
         self.people = people or {}  # a candidate's name key -> the candidate (one Place per name)
         self.printed = printed or {}  # a ward's or candidate's code -> its names as the files print them
+        self.yearly: dict[str, list[int]] = {}  # a council known only by yearly snapshots -> their years
         self.councils = {p.code: p for places in place_aliases.values() for p in places if p.kind == "council"}
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
@@ -105,16 +106,30 @@ class Gazetteer:
         elections = [Election(*row) for row in run("SELECT id, date, kind, name FROM elections").fetchall()]
         regions = {normalise_name(r): r for (r,) in run("SELECT DISTINCT region FROM authorities WHERE region <> ''")
                    .fetchall()}
+        # Councils only Open Council Data's yearly snapshots name (no file gives their ONS code): known by their
+        # full name alone, where no other place or region has it, so a question about one is answered from what
+        # there is, not read as a constituency of a similar name.
+        yearly: dict[str, list[int]] = {}
+        for name, years in run("SELECT authority_name, list(DISTINCT year ORDER BY year) "
+                               "FROM council_composition_by_year WHERE ons_code IS NULL GROUP BY authority_name"
+                               ).fetchall():
+            key = normalise_name(name)
+            if key in places or key in regions:
+                continue
+            council = Place("council", f"yearly:{key}", name)
+            yearly[council.code] = list(years)
+            places[key].add(council)
         held: dict[str, set[str]] = defaultdict(set)
         for code, election in run("SELECT ons_code, election_id FROM seats_won UNION SELECT ons_code, election_id "
                                   "FROM council_control UNION SELECT ons_code, election_id FROM constituency_results"
                                   ).fetchall():
             held[code].add(election)
-        # Wards by council and name, the spelling most rows print; the elections each was fought at.
+        # Wards by council and name (shown by one spelling, the same each time: capitals sort before lower case, so
+        # "Shipley Park" is preferred to "SHIPLEY PARK"); the elections each was fought at.
         wards: dict[str, set[Place]] = defaultdict(set)
         printed: dict[str, list[str]] = {}
         for council, key, name, fought, spellings in run(
-            "SELECT ons_code, norm_name(ward_name) AS key, mode(ward_name), list(DISTINCT election_id), "
+            "SELECT ons_code, norm_name(ward_name) AS key, max(ward_name), list(DISTINCT election_id), "
             "list(DISTINCT ward_name) FROM candidacies GROUP BY ons_code, key"
         ).fetchall():
             ward = Place("ward", f"{council}/{key}", name)
@@ -124,15 +139,17 @@ class Gazetteer:
             held[ward.code].update(fought)
         people: dict[str, set[Place]] = defaultdict(set)
         for key, name, stood, spellings in run(
-            "SELECT norm_name(candidate) AS key, mode(candidate), list(DISTINCT election_id), list(DISTINCT candidate) "
+            "SELECT norm_name(candidate) AS key, max(candidate), list(DISTINCT election_id), list(DISTINCT candidate) "
             "FROM (SELECT candidate, election_id FROM constituency_candidacies UNION ALL SELECT candidate, election_id "
             "FROM candidacies) GROUP BY key HAVING key LIKE '% %'"
         ).fetchall():
             people[key].add(Place("candidate", key, name))
             held[key].update(stood)
             printed[key] = sorted(spellings)
-        return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards),
-                   dict(people), printed)
+        gazetteer = cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards),
+                        dict(people), printed)
+        gazetteer.yearly = yearly
+        return gazetteer
 
     def aliases_of(self, place: Place) -> list[str]:
         """Every normalised name `place` goes by ("kingston upon hull", "hull", ...)."""

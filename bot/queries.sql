@@ -259,6 +259,15 @@ SELECT count(*) FILTER (WHERE w.election_id = $election AND w.ons_code = $counci
        string_agg(DISTINCT CAST(year(e.date) AS TEXT), ' and ' ORDER BY CAST(year(e.date) AS TEXT)) AS years
 FROM ward_results w JOIN elections e ON e.id = w.election_id;
 
+-- name: council_yearly
+-- Open Council Data's yearly count of a council's seats (not tied to an election: by-elections and defections
+-- are in it), for a council no results file gives an ONS code for.
+SELECT y.year, p.name AS party, y.party_code, y.seats_held, y.total_seats, y.control,
+       coalesce(pc.name, 'No overall control') AS controlled_by, y.source_file
+FROM council_composition_by_year y JOIN parties p ON p.code = y.party_code LEFT JOIN parties pc ON pc.code = y.control
+WHERE y.year = $year AND y.authority_name = $authority AND y.seats_held > 0
+ORDER BY y.seats_held DESC, p.name;
+
 -- name: candidate_general
 -- A candidate by name (as the files print it): where they stood, for whom, their votes, share and place in the
 -- order.

@@ -18,7 +18,7 @@ from bot.sql import queries
 from bot.understand import Question
 
 REGISTRY_FILE = "registry.yaml"
-Where = Literal["council", "constituency", "ward", "candidate", "nowhere", "listed"]
+Where = Literal["council", "constituency", "ward", "candidate", "nowhere", "listed", "yearly"]
 DEFAULT_WHY = "do as they did"
 SPACES = re.compile(r"\s+")
 SPACE_BEFORE_STOP = re.compile(r"\s+(?=[.,;:])")

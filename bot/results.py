@@ -34,6 +34,8 @@ def answer_from_results(
     intent = intent_for(question, listed)
     if intent is None:
         return None
+    if intent.where == "yearly":
+        return _by_year(intent, question, connection, gazetteer)
     elections, note = _elections(question, intent, gazetteer, listed)
     if note is not None or not elections:
         return replace(note, keys=Keys(intent.name)) if note is not None else None
@@ -76,7 +78,9 @@ def _wheres(question: Question, listed: tuple[Place, ...]) -> list[Where]:
     if question.ward:
         wheres.append("ward")
     if question.places:
-        wheres.append("council" if question.places[0].kind == "council" else "constituency")
+        place = question.places[0]
+        wheres.append("yearly" if place.code.startswith("yearly:") else
+                      "council" if place.kind == "council" else "constituency")
     return wheres or ["nowhere"]
 
 
@@ -133,6 +137,27 @@ def _answer(
     confidence = SURE if question.years or question.latest else DEFAULTED
     return Answer(_capitalised(render(intent.says, values)), "sql", confidence, sql=result.sql,
                   rows=tuple(result.rows), outcome="figure", keys=_keys(intent, result, gazetteer))
+
+
+def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConnection,
+             gazetteer: Gazetteer) -> Answer | None:
+    """A council known only by yearly snapshots: the year asked (or the latest), said as what it is."""
+    place = question.places[0]
+    years = list(question.years) or gazetteer.yearly.get(place.code, [])[-1:]
+    answers = []
+    for year in years:
+        values: dict[str, Any] = {"place": place.name, "day": str(year), "name_of": lambda code: everyday(
+            gazetteer.party_name(code))}
+        result = run_query(connection, intent.queries[0].name, year=year, authority=place.name)
+        if not result.rows:
+            assert intent.empty is not None
+            answers.append(Answer(render(intent.empty, values), "sql", SURE, sql=result.sql, outcome="no_data",
+                                  keys=Keys(intent.name)))
+            continue
+        values.update(rows=result.rows, row=result.rows[0], also={}, also_rows={})
+        answers.append(Answer(_capitalised(render(intent.says, values)), "sql", DEFAULTED, sql=result.sql,
+                              rows=tuple(result.rows), outcome="figure", keys=Keys(intent.name)))
+    return _joined(intent, question, answers)
 
 
 def _empty(intent: Intent, connection: duckdb.DuckDBPyConnection, params: dict[str, Any], values: dict[str, Any],

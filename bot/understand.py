@@ -172,7 +172,8 @@ def _find_names(
     person = _find_person(words, used, parties, gazetteer, person_like, lowered)
     exactly = len(mentions)
     for start, word in enumerate(words):
-        if start in used or word in QUESTION_WORDS or word in DIRECTIONS or len(word) < 4 or word.isdigit():
+        if start in used or word in QUESTION_WORDS or word in DIRECTIONS or word in NATIONS or len(word) < 4 \
+                or word.isdigit():
             continue
         if word not in name_like:
             continue  # "red wall" is not Wallasey: only a word written as a name is guessed at

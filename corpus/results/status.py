@@ -37,6 +37,13 @@ def results_status(store: Store) -> dict[str, str]:
     status = {table: str(count) for table, count in counts.items()}
     total = sum(int(n) for _, n in issues)
     status["data_issues"] = f"{total} ({', '.join(f'{kind} {n}' for kind, n in issues)})" if issues else "0"
+    unreconciled = [name for (name,) in con.execute(
+        "SELECT DISTINCT area_name FROM data_issues WHERE kind LIKE 'unresolved_%' AND area_name IS NOT NULL "
+        "ORDER BY 1").fetchall()]
+    if unreconciled:
+        # every one, so a newsroom can see which names a file of codes would join
+        status["unreconciled"] = (f"{len(unreconciled)} names no file gives a code for (answered by name from what "
+                                  f"there is): {', '.join(unreconciled)}")
     return status
 
 

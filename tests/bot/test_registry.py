@@ -72,6 +72,8 @@ PUBLIC_CASES = [
     ("Which five candidates got the most votes in 2017?", "candidate_ranking",
      ["The 5 candidates with the most votes", "George Howarth (Labour, Knowsley) 47,351"]),
     ("Which party gained most councils in 2022?", "control_changes_by_party", ["No overall control 18"]),
+    ("What is the largest party on Brighton and Hove council?", "council_yearly",
+     ["I have no election results for Brighton and Hove", "Labour 36, Green Party 8"]),
     ("What was the turnout in Castle ward in Cambridge in 2022?", "ward_turnout",
      ["45.3% of an electorate of 4,704"]),
     ("Which ward had the lowest turnout in 2022?", "ward_turnout_ranking", ["Marfleet (Kingston upon Hull) 13.5%"]),

@@ -21,13 +21,13 @@ pytestmark = pytest.mark.shared
 
 @pytest.fixture(scope="module")
 def real_store(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding all eight files (imported once for this module); returns its data directory."""
+    """A store holding every public file (imported once for this module); returns its data directory."""
     data_dir = tmp_path_factory.mktemp("real-results")
     started = time.perf_counter()
     with Store.open(data_dir) as store:
         reports, errors = import_results_files(store, results_paths(shared))
     assert errors == []
-    assert len(reports) == 8
+    assert len(reports) == len(results_paths(shared))
     assert time.perf_counter() - started < 20
     return data_dir
 
@@ -92,3 +92,9 @@ def test_the_sources_disagreements_are_recorded(store: Store) -> None:
         == 1
     )
     assert results_status(store)["data_issues"].startswith(str(sum(kinds.values())))
+
+
+def test_status_names_every_council_no_file_gives_a_code_for(store: Store) -> None:
+    listed = results_status(store)["unreconciled"]
+    count = scalar(store, "SELECT count(DISTINCT area_name) FROM data_issues WHERE kind = 'unresolved_authority'")
+    assert listed.startswith(f"{count} names") and "Brighton and Hove" in listed
