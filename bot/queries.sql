@@ -96,7 +96,7 @@ WHERE n.election_id = $election AND n.party_code = $party;
 
 -- name: constituency
 SELECT r.name AS constituency, r.winner, p.name AS party, r.party_code, r.majority, r.electorate, r.valid_votes,
-       r.invalid_votes, round(100 * r.turnout, 1) AS turnout_percent, r.result,
+       r.invalid_votes, round(100 * r.turnout, 1) AS turnout_percent, r.result, r.winner_gender,
        strftime(r.declared_at, '%-I:%M') || lower(strftime(r.declared_at, '%p')) || strftime(r.declared_at, ' on %-d %B')
            AS declared, r.source_file
 FROM constituency_results r JOIN parties p ON p.code = r.party_code
@@ -184,6 +184,15 @@ LEFT JOIN parties pa ON pa.code = now.control
 WHERE now.election_id = $election AND now.control IS DISTINCT FROM before.control
 GROUP BY 1, 2
 ORDER BY councils DESC, party;
+
+-- name: mps_by_gender
+SELECT CASE r.winner_gender WHEN 'F' THEN 'women' ELSE 'men' END AS gender, count(*) AS mps,
+       (SELECT count(*) FROM constituency_results o WHERE o.election_id = $election
+          AND ($party IS NULL OR o.party_code = $party)) AS seats, min(r.source_file) AS source_file
+FROM constituency_results r
+WHERE r.election_id = $election AND r.winner_gender IS NOT NULL AND ($party IS NULL OR r.party_code = $party)
+GROUP BY 1
+ORDER BY 1 DESC;
 
 -- name: winners_among
 SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_code, r.majority, r.source_file

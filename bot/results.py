@@ -98,6 +98,7 @@ def _answer(
         "place": place.name if place else None, "day": day(election), "asked": party,
         "ward": ward.name if ward else None, "person": person.name if person else None,
         "party": everyday(gazetteer.party_name(party)) if party else None,
+        "party_name": gazetteer.party_name(party) if party else None,  # as a noun's adjective: "Conservative MPs"
         "previous_day": day(previous) if previous else None, "region": question.region,
         "yes_no": question.yes_no, "smallest": question.cues.smallest, "gain": question.direction != "loss",
         "asks_gains": question.cues.asks_gains, "no_overall_control": question.cues.no_overall_control,

@@ -281,6 +281,9 @@ CREATE TABLE IF NOT EXISTS constituency_results (
     PRIMARY KEY (election_id, ons_code)
 );
 
+-- The elected member's gender as the Commons Library records it ('F' or 'M'); NULL where a file does not say.
+ALTER TABLE constituency_results ADD COLUMN IF NOT EXISTS winner_gender TEXT;
+
 -- Votes by party in each constituency (long format). 'OTH' = all other candidates together.
 CREATE TABLE IF NOT EXISTS constituency_votes (
     election_id   TEXT NOT NULL,

@@ -74,6 +74,7 @@ def stage_constituencies(
         CREATE OR REPLACE TEMP TABLE new_constituency_results AS
         SELECT $election AS election_id, s."ONS ID" AS ons_code, s."Constituency name" AS name,
                trim(concat_ws(' ', s."Member first name", s."Member surname")) AS winner,
+               CASE upper(trim(s."Member gender")) WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' END AS winner_gender,
                first.code AS party_code, second.code AS second_party_code, s."Result" AS result,
                s."Electorate" AS electorate, s."Valid votes" AS valid_votes, s."Invalid votes" AS invalid_votes,
                s."Majority" AS majority, s."Valid votes" / nullif(s."Electorate", 0) AS turnout,

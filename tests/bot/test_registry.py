@@ -72,6 +72,8 @@ PUBLIC_CASES = [
     ("Which five candidates got the most votes in 2017?", "candidate_ranking",
      ["The 5 candidates with the most votes", "George Howarth (Labour, Knowsley) 47,351"]),
     ("Which party gained most councils in 2022?", "control_changes_by_party", ["No overall control 18"]),
+    ("How many women MPs were elected in 2019?", "mps_by_gender", ["220 women MPs were elected, of 650"]),
+    ("Is the MP for Hartlepool a woman?", "constituency_gender", ["Mike Hill (Labour)", "as a man"]),
     ("What is the largest party on Brighton and Hove council?", "council_yearly",
      ["I have no election results for Brighton and Hove", "Labour 36, Green Party 8"]),
     ("What was the turnout in Castle ward in Cambridge in 2022?", "ward_turnout",
