@@ -101,7 +101,9 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
         if last is None or last.route == "none":
             return FollowUp("unclear", question)
         return FollowUp("why", _why(last, gazetteer), last)
-    chosen = _chosen(question, last.options, gazetteer) if last is not None else None
+    # a reply to "Which one do you mean?" is short and asks nothing of its own ("in Cambridge", "the council")
+    replies = last is not None and question.measure is None and len(text.split()) <= 6
+    chosen = _chosen(question, last.options, gazetteer) if replies and last is not None else None
     if chosen is not None and last is not None:
         # "…could mean Castle ward (Cambridge) or … Which one?" "In Cambridge": the last question, of that one
         ward = chosen if chosen.kind == "ward" else None

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +29,10 @@ class StoreMissing(StoreError):
 
 class StoreBusy(StoreError):
     """Another process holds the store open for writing."""
+
+
+class StoreOutOfDate(StoreError):
+    """The store was made by an older hustings and lacks tables or columns this one reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,30 @@ class StoredArticle:
     content_hash: str
 
 
+@cache
+def _schema() -> str:
+    return resources.files("corpus").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def _columns(connection: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """Every (table, column) of the main database's tables."""
+    return set(connection.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND NOT internal"
+    ).fetchall())
+
+
+@cache
+def _schema_columns() -> frozenset[tuple[str, str]]:
+    """Every (table, column) schema.sql makes, read by making it in memory once."""
+    scratch = duckdb.connect()
+    try:
+        scratch.execute(_schema())
+        return frozenset(_columns(scratch))
+    finally:
+        scratch.close()
+
+
 class Store:
     """A DuckDB file of coverage (and results); open read-only to answer, writable to ingest."""
 
@@ -87,7 +116,15 @@ class Store:
                 ) from error
             raise StoreError(f"cannot open {path}: {error}") from error
         if not read_only:
-            connection.execute(resources.files("corpus").joinpath("schema.sql").read_text(encoding="utf-8"))
+            connection.execute(_schema())
+        else:
+            missing = sorted(_schema_columns() - _columns(connection))
+            if missing:
+                connection.close()
+                shown = ", ".join(f"{table}.{column}" for table, column in missing[:4])
+                raise StoreOutOfDate(f"{path} was made by an older hustings and lacks {shown}"
+                                     f"{' and more' if len(missing) > 4 else ''}: run `hustings ingest` once (any "
+                                     "folder or results file) to bring it up to date; nothing stored is lost")
         return cls(connection, path, read_only)
 
     def close(self) -> None:

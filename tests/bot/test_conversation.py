@@ -96,3 +96,14 @@ def test_why_did_they_asks_the_coverage_about_who_and_where_the_last_answer_name
 def test_a_whole_first_question_that_says_their_is_read_as_it_stands(sample_bot: Bot) -> None:
     (answer,) = talk(sample_bot, "What did voters in Grimsby say about their bins?")
     assert answer.route == "passages" and answer.citations
+
+
+def test_a_short_reply_to_which_one_answers_the_question_asked_of_that_one(sample_bot: Bot) -> None:
+    asked, replied = talk(sample_bot, "Who won Hartlepool?", "the constituency")
+    assert asked.outcome == "clarify", asked.text
+    assert replied.outcome == "figure" and "Mike Hill" in replied.text
+
+
+def test_a_whole_question_after_which_one_is_its_own_question(sample_bot: Bot) -> None:
+    _, answer = talk(sample_bot, "Who won Hartlepool?", "Who controls Barnet after 2022?")
+    assert answer.outcome == "figure" and "Barnet" in answer.text
