@@ -1230,18 +1230,19 @@ def new_form_cases(data: Data, seed: int) -> list[Case]:
     return cases
 
 
+def council_cases(data: Data, say: Phrasing, councils: list[str], counts: tuple[int, ...]) -> list[Case]:
+    """Seats won, full results, seats held, control, largest party and council size, so many of each, in
+    that order (the order the seeded draws are made in)."""
+    makers = (seats_won_cases, full_result_cases, seats_held_cases, control_cases, largest_cases, size_cases)
+    return [case for make, count in zip(makers, counts, strict=True) for case in make(data, say, councils, count)]
+
+
 def make_suite(data: Data, seed: int = SEED) -> list[Case]:
     """Every case, in a fixed order, from a fixed seed."""
     say = Phrasing(random.Random(seed))
     councils = council_pool(data)
     seats = constituency_pool(data)
-    cases: list[Case] = []
-    cases += seats_won_cases(data, say, councils, 52)
-    cases += full_result_cases(data, say, councils, 15)
-    cases += seats_held_cases(data, say, councils, 20)
-    cases += control_cases(data, say, councils, 26)
-    cases += largest_cases(data, say, councils, 10)
-    cases += size_cases(data, say, councils, 8)
+    cases = council_cases(data, say, councils, (52, 15, 20, 26, 10, 8))
     cases += control_change_cases(data, say)
     cases += national_cases(data, say)
     cases += constituency_cases(data, say, seats, {"winner": 14, "majority": 9, "turnout": 8, "share": 7,
@@ -1312,13 +1313,7 @@ def fresh_cases(data: Data, seed: int) -> list[Case]:
     say = Phrasing(random.Random(seed + FRESH_SEED_OFFSET), instead=FRESH, half="fresh")
     councils = council_pool(data)
     seats = constituency_pool(data)
-    cases: list[Case] = []
-    cases += seats_won_cases(data, say, councils, 12)
-    cases += full_result_cases(data, say, councils, 4)
-    cases += seats_held_cases(data, say, councils, 6)
-    cases += control_cases(data, say, councils, 8)
-    cases += largest_cases(data, say, councils, 4)
-    cases += size_cases(data, say, councils, 3)
+    cases = council_cases(data, say, councils, (12, 4, 6, 8, 4, 3))
     cases += national_cases(data, say)
     cases += constituency_cases(data, say, seats, {"winner": 6, "majority": 4, "turnout": 3, "share": 3, "votes": 3})
     say.instead = FRESH_NEW_FORMS
