@@ -248,6 +248,16 @@ FROM candidacies c JOIN parties p ON p.code = c.party_code JOIN authorities a US
 WHERE c.election_id = $election AND c.ons_code = $council AND list_contains($ward_names, c.ward_name)
 ORDER BY c.votes DESC NULLS LAST, c.candidate;
 
+-- name: ward_change
+-- The parties that won a ward's seats at each local election the results hold for it, by the names the files
+-- print for the ward (where boundaries were redrawn, a name kept may not be the same ground).
+SELECT year(e.date) AS year, e.date AS day, string_agg(DISTINCT p.name, ' and ' ORDER BY p.name) AS winners,
+       list(DISTINCT c.party_code ORDER BY c.party_code) AS codes, count(*) AS seats, min(c.source_file) AS source_file
+FROM candidacies c JOIN elections e ON e.id = c.election_id JOIN parties p ON p.code = c.party_code
+WHERE c.ons_code = $council AND list_contains($ward_names, c.ward_name) AND c.elected
+GROUP BY e.date
+ORDER BY e.date;
+
 -- name: ward_turnout
 SELECT w.ward_name AS ward, a.name AS council, w.electorate, w.turnout AS turnout_percent, w.total_votes,
        w.seats_up, w.source_file

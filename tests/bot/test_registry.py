@@ -76,6 +76,8 @@ PUBLIC_CASES = [
     ("Is the MP for Hartlepool a woman?", "constituency_gender", ["Mike Hill (Labour)", "as a man"]),
     ("What is the largest party on Brighton and Hove council?", "council_yearly",
      ["I have no election results for Brighton and Hove", "Labour 36, Green Party 8"]),
+    ("Did Castle ward in Cambridge change hands in 2022?", "ward_change",
+     ["Yes.", "won by Liberal Democrats in 2018, then by Labour in 2022"]),
     ("What was the turnout in Castle ward in Cambridge in 2022?", "ward_turnout",
      ["45.3% of an electorate of 4,704"]),
     ("Which ward had the lowest turnout in 2022?", "ward_turnout_ranking", ["Marfleet (Kingston upon Hull) 13.5%"]),
