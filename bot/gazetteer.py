@@ -69,6 +69,8 @@ class Gazetteer:
         self.people = people or {}  # a candidate's name key -> the candidate (one Place per name)
         self.printed = printed or {}  # a ward's or candidate's code -> its names as the files print them
         self.yearly: dict[str, list[int]] = {}  # a council known only by yearly snapshots -> their years
+        # (place's ONS code, a surname) -> the candidates of that surname who stood there
+        self.surnames: dict[tuple[str, str], set[Place]] = {}
         self.councils = {p.code: p for places in place_aliases.values() for p in places if p.kind == "council"}
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
@@ -138,17 +140,23 @@ class Gazetteer:
             wards.setdefault(normalise_name(POSSESSIVE.sub("", name)), set()).add(ward)  # "St Michael's": St Michael
             held[ward.code].update(fought)
         people: dict[str, set[Place]] = defaultdict(set)
-        for key, name, stood, spellings in run(
-            "SELECT norm_name(candidate) AS key, max(candidate), list(DISTINCT election_id), list(DISTINCT candidate) "
-            "FROM (SELECT candidate, election_id FROM constituency_candidacies UNION ALL SELECT candidate, election_id "
-            "FROM candidacies) GROUP BY key HAVING key LIKE '% %'"
+        surnames: dict[tuple[str, str], set[Place]] = defaultdict(set)
+        for key, name, stood, spellings, areas in run(
+            "SELECT norm_name(candidate) AS key, max(candidate), list(DISTINCT election_id), list(DISTINCT candidate), "
+            "list(DISTINCT ons_code) FROM (SELECT candidate, election_id, ons_code FROM constituency_candidacies "
+            "UNION ALL SELECT candidate, election_id, ons_code FROM candidacies) GROUP BY key HAVING key LIKE '% %'"
         ).fetchall():
-            people[key].add(Place("candidate", key, name))
+            person = Place("candidate", key, name)
+            people[key].add(person)
             held[key].update(stood)
             printed[key] = sorted(spellings)
+            for area in areas:
+                if area:
+                    surnames[(area, key.rsplit(" ", 1)[-1])].add(person)
         gazetteer = cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards),
                         dict(people), printed)
         gazetteer.yearly = yearly
+        gazetteer.surnames = dict(surnames)
         return gazetteer
 
     def aliases_of(self, place: Place) -> list[str]:

@@ -55,7 +55,8 @@ def find_names(
                 used |= span
     exact_place_found = bool(mentions)
     ward = _find_ward(words, used, mentions, parties, gazetteer)
-    person = _find_person(words, used, parties, gazetteer, person_like, lowered)
+    person = _find_person(words, used, parties, gazetteer, person_like, lowered) or _find_surname(
+        words, used, mentions, gazetteer, person_like)
     exactly = len(mentions)
     for start, word in enumerate(words):
         if start in used or word in QUESTION_WORDS or word in DIRECTIONS or word in NATIONS or len(word) < 4 \
@@ -148,6 +149,22 @@ def _find_person(words: list[str], used: set[int], parties: list[tuple[int, str]
                     parties.remove(party)
                 used |= span
                 return next(iter(found))
+    return None
+
+
+def _find_surname(words: list[str], used: set[int], mentions: list[tuple[int, Ambiguity]], gazetteer: Gazetteer,
+                  name_like: set[str]) -> Place | None:
+    """A candidate named by surname alone ("How did Swinson do in East Dunbartonshire?"), only where the question
+    names the place they stood and no other candidate there had that surname: a surname alone is too common a
+    word to be read as a person anywhere else."""
+    codes = {o.code for _, mention in mentions for o in mention.options}
+    for start, word in enumerate(words):
+        if start in used or word not in name_like or word in QUESTION_WORDS:
+            continue
+        found = {person for code in codes for person in gazetteer.surnames.get((code, word), ())}
+        if len(found) == 1:
+            used.add(start)
+            return next(iter(found))
     return None
 
 

@@ -62,6 +62,7 @@ PUBLIC_CASES = [
     ("Did the Greens win Kirkstall in Leeds in 2022?", "ward_party", ["No.", "Smith V., 797 votes (16.1%)"]),
     ("How did Jo Swinson do in East Dunbartonshire in 2019?", "candidate_result",
      ["was not elected: 19,523 votes, 36.8%", "2nd of"]),
+    ("How did Swinson do in East Dunbartonshire in 2019?", "candidate_result", ["Jo Swinson (Liberal Democrats)"]),
     ("When was Hartlepool declared in 2019?", "constituency_declared", ["2:20am on 13 December"]),
     ("How many spoilt ballots were there in Hartlepool in 2019?", "constituency_invalid_votes", ["119 ballot"]),
     ("Was Hartlepool a hold or a gain in 2019?", "constituency_result_label", ['"Lab hold"']),
