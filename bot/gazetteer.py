@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from corpus.results.names import normalise_name
+from corpus.results.names import normalise_name, without_possessive
 from corpus.store import Store
 
 PlaceKind = Literal["council", "constituency", "ward", "candidate"]
@@ -56,8 +58,10 @@ class Gazetteer:
         regions: dict[str, str] | None = None,
         held: dict[str, set[str]] | None = None,
         wards: dict[str, set[Place]] | None = None,
-        people: dict[str, set[Place]] | None = None,
+        people: dict[str, Place] | None = None,
         printed: dict[str, list[str]] | None = None,
+        surnames: dict[tuple[str, str], set[str]] | None = None,
+        yearly: dict[str, list[int]] | None = None,
     ) -> None:
         self.party_aliases = party_aliases
         self.party_names = party_names
@@ -66,11 +70,11 @@ class Gazetteer:
         self.regions = regions or {}  # normalised name -> the region as the results spell it
         self._held = held or {}  # place code -> the ids of the elections the results hold for that place
         self.wards = wards or {}  # a ward name's key -> the wards of that name, one per council
-        self.people = people or {}  # a candidate's name key -> the candidate (one Place per name)
+        self.people = people or {}  # a candidate's name key -> the candidate
         self.printed = printed or {}  # a ward's or candidate's code -> its names as the files print them
-        self.yearly: dict[str, list[int]] = {}  # a council known only by yearly snapshots -> their years
-        # (place's ONS code, a surname) -> the candidates of that surname who stood there
-        self.surnames: dict[tuple[str, str], set[Place]] = {}
+        self.yearly = yearly or {}  # a council known only by yearly snapshots -> their years
+        # (place's ONS code, a surname) -> the name keys of the candidates of that surname who stood there
+        self.surnames = surnames or {}
         self.councils = {p.code: p for places in place_aliases.values() for p in places if p.kind == "council"}
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
@@ -82,6 +86,11 @@ class Gazetteer:
     @classmethod
     def load(cls, store: Store) -> Gazetteer:
         """Read every alias table (read-only)."""
+        with _collector_paused():
+            return cls._load(store)
+
+    @classmethod
+    def _load(cls, store: Store) -> Gazetteer:
         run = store.connection.execute
         party_names = dict(run("SELECT code, name FROM parties").fetchall())
         # Every alias of the parties people ask about; for the hundreds of local parties a results file
@@ -137,27 +146,24 @@ class Gazetteer:
             ward = Place("ward", f"{council}/{key}", name)
             printed[ward.code] = sorted(spellings)
             wards[key].add(ward)
-            wards.setdefault(normalise_name(POSSESSIVE.sub("", name)), set()).add(ward)  # "St Michael's": St Michael
-            held[ward.code].update(fought)
-        people: dict[str, set[Place]] = defaultdict(set)
-        surnames: dict[tuple[str, str], set[Place]] = defaultdict(set)
+            wards.setdefault(normalise_name(without_possessive(name)), set()).add(ward)  # "St Michael's": St Michael
+            held[ward.code] = set(fought)
+        people: dict[str, Place] = {}
+        surnames: dict[tuple[str, str], set[str]] = defaultdict(set)
         for key, name, stood, spellings, areas in run(
             "SELECT norm_name(candidate) AS key, max(candidate), list(DISTINCT election_id), list(DISTINCT candidate), "
             "list(DISTINCT ons_code) FROM (SELECT candidate, election_id, ons_code FROM constituency_candidacies "
             "UNION ALL SELECT candidate, election_id, ons_code FROM candidacies) GROUP BY key HAVING key LIKE '% %'"
         ).fetchall():
-            person = Place("candidate", key, name)
-            people[key].add(person)
-            held[key].update(stood)
+            people[key] = Place("candidate", key, name)
+            held[key] = set(stood)
             printed[key] = sorted(spellings)
+            surname = key.rsplit(" ", 1)[-1]
             for area in areas:
                 if area:
-                    surnames[(area, key.rsplit(" ", 1)[-1])].add(person)
-        gazetteer = cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards),
-                        dict(people), printed)
-        gazetteer.yearly = yearly
-        gazetteer.surnames = dict(surnames)
-        return gazetteer
+                    surnames[(area, surname)].add(key)
+        return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards), people,
+                   printed, dict(surnames), yearly)
 
     def aliases_of(self, place: Place) -> list[str]:
         """Every normalised name `place` goes by ("kingston upon hull", "hull", ...)."""
@@ -177,7 +183,19 @@ class Gazetteer:
         return [e for e in self.elections if (kind is None or e.kind == kind) and (year is None or e.day.year == year)]
 
 
-POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building some 100,000 small names and sets, the cyclic garbage collector would run hundreds of times and
+    find nothing to free (it tripled the load's time): it waits until the names are built."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 COMPASS = ("north east", "north west", "south east", "south west", "north", "south", "east", "west", "central")
 FORMAL_PREFIXES = ("kingston upon ", "city of ", "the ", "great ")  # "Great Grimsby" is "Grimsby" too
 

@@ -148,7 +148,7 @@ def _find_person(words: list[str], used: set[int], parties: list[tuple[int, str]
                 for party in named:
                     parties.remove(party)
                 used |= span
-                return next(iter(found))
+                return found
     return None
 
 
@@ -161,10 +161,10 @@ def _find_surname(words: list[str], used: set[int], mentions: list[tuple[int, Am
     for start, word in enumerate(words):
         if start in used or word not in name_like or word in QUESTION_WORDS:
             continue
-        found = {person for code in codes for person in gazetteer.surnames.get((code, word), ())}
+        found = {key for code in codes for key in gazetteer.surnames.get((code, word), ())}
         if len(found) == 1:
             used.add(start)
-            return next(iter(found))
+            return gazetteer.people[found.pop()]
     return None
 
 

@@ -3,7 +3,6 @@ the queries it runs and the sentence that states its figure."""
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 from functools import cache
@@ -20,8 +19,7 @@ from bot.understand import Question
 REGISTRY_FILE = "registry.yaml"
 Where = Literal["council", "constituency", "ward", "candidate", "nowhere", "listed", "yearly"]
 DEFAULT_WHY = "do as they did"
-SPACES = re.compile(r"\s+")
-SPACE_BEFORE_STOP = re.compile(r"\s+(?=[.,;:])")
+STOPS = ".,;:"
 
 
 class RegistryError(ValueError):
@@ -106,7 +104,10 @@ class Registry:
 
 def render(template: jinja2.Template, values: dict[str, Any]) -> str:
     """A sentence from its template, its spacing made plain (templates wrap over lines)."""
-    return SPACE_BEFORE_STOP.sub("", SPACES.sub(" ", template.render(values))).strip()
+    text = " ".join(template.render(values).split())
+    for stop in STOPS:
+        text = text.replace(f" {stop}", stop)
+    return text
 
 
 @cache

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 QUERIES_FILE = "queries.sql"
-NAME_LINE = re.compile(r"^-- name: (\w+)$", re.M)
+NAME_LINE = "-- name: "
 
 
 @cache
@@ -20,8 +20,14 @@ def queries() -> dict[str, str]:
     """The named queries of queries.sql. Each takes named parameters ($election, $council, $party, ...) and is
     shown to the user with those values written in as literals; it is run with them bound, never pasted."""
     text = resources.files("bot").joinpath(QUERIES_FILE).read_text(encoding="utf-8")
-    parts = NAME_LINE.split(text)[1:]
-    return {name: _body(sql) for name, sql in zip(parts[::2], parts[1::2], strict=True)}
+    named: dict[str, list[str]] = {}
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith(NAME_LINE):
+            lines = named.setdefault(line[len(NAME_LINE):].strip(), [])
+        else:
+            lines.append(line)
+    return {name: _body("\n".join(body)) for name, body in named.items()}
 
 
 def _body(sql: str) -> str:

@@ -11,7 +11,7 @@ from bot.gazetteer import Gazetteer, Place
 from bot.lexicon import lexicon
 from bot.mentions import NATIONS, QUESTION_WORDS, Ambiguity, find_names, settle_kind
 from bot.terms import STOPWORDS
-from corpus.results.names import normalise_name
+from corpus.results.names import normalise_name, without_possessive
 
 Measure = str  # a measure named in reading.yaml's measure_names
 # Word lists (reading.yaml): bodies whose totals the results lack, words asking for reasons, non-topic words.
@@ -19,7 +19,6 @@ OTHER_BODIES = lexicon().words["other_bodies"]
 EXPLAINING = lexicon().words["explaining"]
 NOT_TOPIC = lexicon().words["not_topic"] | STOPWORDS
 DETAIL_LENGTH = 4  # shorter unmatched words ("way", "now") are seldom a detail the question turns on
-POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # "Lincoln's seats" names Lincoln
 YEAR = re.compile(r"(?<![0-9])(19[5-9]\d|20\d\d)(?![0-9])")  # "GE2019" names 2019 too
 
 
@@ -63,10 +62,10 @@ class Question:
 
 def understand(text: str, gazetteer: Gazetteer) -> Question:
     """Find the parties, places, years, election kind and measure a question names."""
-    norm = normalise_name(POSSESSIVE.sub("", text))
+    norm = normalise_name(without_possessive(text))  # "Lincoln's seats" names Lincoln
     words = norm.split()
     name_like = _name_like(text)
-    person_like = _name_like(POSSESSIVE.sub("", text))
+    person_like = _name_like(without_possessive(text))
     parties, mentions, used, ward, person = find_names(words, gazetteer, name_like, person_like,
                                                         lowered=text == text.lower())
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
 
+from api.app import create_app
 from api.settings import Settings
 from tests.conftest import MODEL_CACHE
 
@@ -140,3 +142,15 @@ def slack_settings(data_dir: Path, slack: FakeSlack) -> Settings:
     """An app's settings with Slack configured against the stand-in."""
     return Settings(data_dir=data_dir, model_cache=MODEL_CACHE, slack_signing_secret=SecretStr(SECRET),
                     slack_bot_token=SecretStr(TOKEN), slack_api_base=f"{slack.url}/api/")
+
+
+def running_slack() -> Iterator[FakeSlack]:
+    """A stand-in started for a fixture, and stopped after it (the fixture chooses its own scope)."""
+    fake = FakeSlack()
+    yield fake
+    fake.server.shutdown()
+
+
+def slack_client(data_dir: Path, slack: FakeSlack) -> TestClient:
+    """The app over `data_dir`, with Slack configured against the stand-in."""
+    return TestClient(create_app(slack_settings(data_dir, slack)))

@@ -32,8 +32,9 @@ from tests.api.fake_slack import (
     event,
     new_ts,
     reply_to,
+    running_slack,
     signed,
-    slack_settings,
+    slack_client,
     texts,
 )
 from tests.conftest import MODEL_CACHE
@@ -54,13 +55,11 @@ def data_dir(real_embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="module")
 def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    yield fake
-    fake.server.shutdown()
+    yield from running_slack()
 
 
 def slack_app(data_dir: Path, slack: FakeSlack) -> TestClient:
-    return TestClient(create_app(slack_settings(data_dir, slack)))
+    return slack_client(data_dir, slack)
 
 
 @pytest.fixture(scope="module")

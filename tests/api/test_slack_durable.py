@@ -19,7 +19,6 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.slack_log import EVENTS_FILE, Question, Reply, SlackEventLog
 from corpus.store import STORE_FILE
 from index.generation import INDEX_DIR
@@ -33,8 +32,9 @@ from tests.api.fake_slack import (
     event,
     new_ts,
     reply_to,
+    running_slack,
     signed,
-    slack_settings,
+    slack_client,
 )
 from tests.conftest import MODEL_CACHE
 
@@ -54,13 +54,11 @@ def data_dir(sample_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    yield fake
-    fake.server.shutdown()
+    yield from running_slack()
 
 
 def configured(data_dir: Path, slack: FakeSlack) -> TestClient:
-    return TestClient(create_app(slack_settings(data_dir, slack)))
+    return slack_client(data_dir, slack)
 
 
 def post_event(base: str, payload: dict) -> httpx.Response:
