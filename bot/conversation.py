@@ -13,9 +13,10 @@ from typing import Any, Literal
 from bot.answer import Answer, Route
 from bot.cues import read_cues
 from bot.gazetteer import Gazetteer, Place
+from bot.lexicon import lexicon
 from bot.registry import everyday, registry
 from bot.understand import Question, with_text
-from corpus.results.names import normalise_name
+from corpus.results.names import normalise_name, without_possessive
 
 MAX_TURNS = 20  # kept per conversation; a follow-up only ever looks one back
 FollowKind = Literal["new", "same", "why", "among", "unclear"]
@@ -115,7 +116,16 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
         if last is None or not last.listed:
             return FollowUp("unclear", question)
         return FollowUp("among", _borrow(question, last, gazetteer, keep_shape=False), last)
+    person = _surname_in_context(question, last, gazetteer) if last is not None else None
+    if person is not None and last is not None:
+        # "How did Houghton do?" after "Who won Hartlepool in 2019?": the candidate of that surname who stood there
+        surname = person.name.split()[-1 if len(person.name.split()[-1]) > 2 else 0].lower()
+        places = tuple(p for p in question.places if not normalise_name(p.name).startswith(surname))
+        named = replace(question, person=person, places=places, ambiguous=(), outside_names=(), unknown_place=None)
+        return FollowUp("same", _borrow(named, last, gazetteer, keep_shape=question.measure is None), last)
     reference = _reference(question)
+    if reference is None and last is not None and last.route == "sql" and _asks_a_detail(question, last):
+        reference = "pointing"  # "What was the turnout?" after "Who won Hartlepool?": Hartlepool's
     if reference == "pointing" and (last is None or last.route == "none"):
         # A whole question that says "their" or "it" with nothing before it is read as it stands; only a
         # short one that names nothing ("How many votes did they get there?") needs asking about.
@@ -166,6 +176,25 @@ def _reference(question: Question) -> Literal["elliptical", "pointing"] | None:
     return None
 
 
+def _surname_in_context(question: Question, last: Turn, gazetteer: Gazetteer) -> Place | None:
+    """A word written as a name that is the surname of one candidate in the place the last turn was about, and
+    names no place exactly ("Houghton" after Hartlepool is its candidate, not Houghton and Sunderland South)."""
+    if question.person is not None or question.ward:
+        return None
+    areas = {p.code for p in last.places} | ({last.ward.council} if last.ward and last.ward.council else set())
+    words = [w for w in sorted(question.cues.capitalised) if w not in gazetteer.place_aliases]
+    found = [p for w in words if (p := gazetteer.person_by_surname(w, areas)) is not None]
+    return found[0] if len(found) == 1 and areas else None
+
+
+def _asks_a_detail(question: Question, last: Turn) -> bool:
+    """Asks a figure of one place, person or ward, names none, and follows an answer about one."""
+    names = (question.parties or question.places or question.years or question.region or question.ward
+             or question.person or question.ambiguous or question.unknown_place)
+    return (question.measure in lexicon().details_of_one and not names and bool(last.places or last.ward or last.person)
+            and not (question.ranking or question.wants_list or question.cues.across_wards))
+
+
 def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bool) -> Question:
     """The question with whatever it does not name taken from the last turn.
 
@@ -173,20 +202,27 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
     in ("How many seats did the Lib Dems win in Hull in 2018?"); a whole question that only points back
     ("How many votes did they get there?") keeps its own words and borrows the names.
     """
+    across = question.cues.across_wards and last.ward is not None and not question.ward
+    council = gazetteer.councils.get(last.ward.council) if across and last.ward else None
     changes: dict[str, Any] = {
         # "they" after "Who won Hartlepool?" are the winners the answer named
         "parties": question.parties or last.parties or (last.answered_by if question.cues.they else ()),
         # A region named anew ("And in London?") replaces the last turn's places rather than joining them.
-        "places": question.places or (() if question.region else last.places),
+        "places": question.places or (() if question.region else (council,) if council else last.places),
         "years": question.years or last.years,
         "kind": question.kind or (None if question.places else last.kind),
-        # a ward or a candidate talked about carries on until another place or person is named
-        "ward": question.ward or (last.ward if not question.places and not question.person else None),
+        # a ward or a candidate talked about carries on until another place or person is named, or the
+        # question turns to the council's wards ("And the other wards in that council?")
+        "ward": question.ward or (last.ward if not (question.places or question.person or across) else None),
         "person": question.person or (last.person if not question.places and not question.ward else None),
     }
+    if question.measure is None and changes["kind"] and not question.kind:
+        # "What was his majority?" after a general election's answer: a majority as a general election has it
+        norm = normalise_name(without_possessive(question.text))
+        changes["measure"] = lexicon().measure(norm, changes["kind"], bool(changes["parties"]))
     if keep_shape:
         changes.update({k: v for k, v in last.shape.items() if k in SHAPE})
-        changes["text"] = _rewrite(last, question, gazetteer)
+        changes["text"] = _rewrite(last, question, gazetteer, each_ward=across)
     elif question.measure is None:
         # "What did their leader say about it?", "Who proposed them?": the names it points at, and what the
         # conversation is about, go with its words to the coverage.
@@ -211,11 +247,14 @@ def _borrow(question: Question, last: Turn, gazetteer: Gazetteer, keep_shape: bo
     return with_text(resolved, text) if text is not None else resolved
 
 
-def _rewrite(last: Turn, question: Question, gazetteer: Gazetteer) -> str:
-    """The last question with the follow-up's parties, places and years written in place of its own."""
+def _rewrite(last: Turn, question: Question, gazetteer: Gazetteer, each_ward: bool = False) -> str:
+    """The last question with the follow-up's parties, places and years written in place of its own (and,
+    `each_ward`, its ward's name by "each": "Who won each ward in Leeds in 2022?")."""
     text = last.text
     left: list[str] = []
     swaps: list[tuple[list[str], str]] = []
+    if each_ward and last.ward is not None:
+        swaps.append((gazetteer.printed.get(last.ward.code, []) + [last.ward.name], "each"))
     if question.parties:
         new = " and ".join(everyday(gazetteer.party_name(p)) for p in question.parties)
         swaps.append(([a for a, code in gazetteer.party_aliases.items() if code in last.parties], new))

@@ -38,6 +38,7 @@ class Cues:
     asks_one: bool = False
     asks_the_one: bool = False
     names_wards: bool = False
+    across_wards: bool = False
     asks_who: bool = False
     explains: bool = False
     asks_figure: bool = False

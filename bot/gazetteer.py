@@ -61,6 +61,7 @@ class Gazetteer:
         people: dict[str, Place] | None = None,
         printed: dict[str, list[str]] | None = None,
         surnames: dict[tuple[str, str], set[str]] | None = None,
+        mps: set[str] | None = None,
         yearly: dict[str, list[int]] | None = None,
     ) -> None:
         self.party_aliases = party_aliases
@@ -75,6 +76,10 @@ class Gazetteer:
         self.yearly = yearly or {}  # a council known only by yearly snapshots -> their years
         # (place's ONS code, a surname) -> the name keys of the candidates of that surname who stood there
         self.surnames = surnames or {}
+        self.mps = mps or set()  # the name keys of candidates elected at a general election the results hold
+        self._surnames_anywhere: dict[str, set[str]] = defaultdict(set)
+        for (_, surname), keys in self.surnames.items():
+            self._surnames_anywhere[surname] |= keys
         self.councils = {p.code: p for places in place_aliases.values() for p in places if p.kind == "council"}
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
@@ -115,8 +120,10 @@ class Gazetteer:
                 for variant in _everyday_variants(alias):
                     places[variant].add(Place(kind, code, name))  # type: ignore[arg-type]
         elections = [Election(*row) for row in run("SELECT id, date, kind, name FROM elections").fetchall()]
-        regions = {normalise_name(r): r for (r,) in run("SELECT DISTINCT region FROM authorities WHERE region <> ''")
-                   .fetchall()}
+        # Regions of England and the nations of the UK, as the councils' and constituencies' rows name them.
+        regions = {normalise_name(r): r for (r,) in run(
+            "SELECT region FROM authorities UNION SELECT region FROM constituencies UNION SELECT country "
+            "FROM constituencies").fetchall() if r}
         # Councils only Open Council Data's yearly snapshots name (no file gives their ONS code): known by their
         # full name alone, where no other place or region has it, so a question about one is answered from what
         # there is, not read as a constituency of a similar name.
@@ -150,20 +157,36 @@ class Gazetteer:
             held[ward.code] = set(fought)
         people: dict[str, Place] = {}
         surnames: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for key, name, stood, spellings, areas in run(
+        mps: set[str] = set()
+        for key, name, stood, spellings, areas, mp in run(
             "SELECT norm_name(candidate) AS key, max(candidate), list(DISTINCT election_id), list(DISTINCT candidate), "
-            "list(DISTINCT ons_code) FROM (SELECT candidate, election_id, ons_code FROM constituency_candidacies "
-            "UNION ALL SELECT candidate, election_id, ons_code FROM candidacies) GROUP BY key HAVING key LIKE '% %'"
+            "list(DISTINCT ons_code), bool_or(mp) FROM (SELECT candidate, election_id, ons_code, elected AS mp "
+            "FROM constituency_candidacies UNION ALL SELECT candidate, election_id, ons_code, false FROM candidacies) "
+            "GROUP BY key HAVING key LIKE '% %'"
         ).fetchall():
             people[key] = Place("candidate", key, name)
+            if mp:
+                mps.add(key)
             held[key] = set(stood)
             printed[key] = sorted(spellings)
-            surname = key.rsplit(" ", 1)[-1]
+            # "Jo Swinson": swinson; "Smith S.", as the 2022 local file prints names: smith
+            surname = next(w for w in reversed(key.split()) if len(w) > 1 or w == key.split()[0])
             for area in areas:
                 if area:
                     surnames[(area, surname)].add(key)
         return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards), people,
-                   printed, dict(surnames), yearly)
+                   printed, dict(surnames), mps, yearly)
+
+    def person_by_surname(self, surname: str, areas: set[str] | None = None) -> Place | None:
+        """The one candidate with that surname who stood in one of `areas`, else None. Anywhere (`areas` None),
+        a surname an MP and only candidates who never won a general election share is the MP's ("Corbyn")."""
+        if areas is None:
+            found = self._surnames_anywhere.get(surname, set())
+            if len(found) > 1:
+                found = found & self.mps
+        else:
+            found = {key for area in areas for key in self.surnames.get((area, surname), ())}
+        return self.people[next(iter(found))] if len(found) == 1 else None
 
     def aliases_of(self, place: Place) -> list[str]:
         """Every normalised name `place` goes by ("kingston upon hull", "hull", ...)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,22 @@ class MeasureRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Renamed:
+    """A party that changed its name (and code): the name it stood under depends on the election's date."""
+
+    was: str
+    now: str
+    on: date
+    say: str
+
+    def at(self, code: str, day: date) -> str:
+        """The code the party asked about as `code` stood under on `day`."""
+        if code in (self.was, self.now):
+            return self.was if day < self.on else self.now
+        return code
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     """Compiled kinds, shapes and measure rules."""
 
@@ -36,6 +53,16 @@ class Lexicon:
     measure_names: dict[str, str]  # each measure, as the "read as" line names it
     words: dict[str, frozenset[str]]
     measure_words: dict[str, re.Pattern[str]]  # words a sentence uses to speak of each measure
+    council_types: dict[str, tuple[re.Pattern[str], str]]  # a type of council: its wording, its name in a sentence
+    details_of_one: frozenset[str]  # measures of one place, person or ward
+    renamed_parties: tuple[Renamed, ...]
+
+    def council_type(self, norm: str) -> tuple[str, set[str]] | None:
+        """The type of council the normalised question names as its scope, and the words that name it."""
+        for kind, (says, _) in self.council_types.items():
+            if found := says.search(norm):
+                return kind, set(found.group(0).split())
+        return None
 
     def measure(self, norm: str, kind: str | None, names_party: bool) -> str | None:
         """The first measure whose rule fits the normalised question (as a general election has it)."""
@@ -71,4 +98,8 @@ def lexicon() -> Lexicon:
         measure_names=dict(data["measure_names"]),
         words={name: frozenset(str(w) for w in words) for name, words in data["words"].items()},
         measure_words={measure: compiled(templates) for measure, templates in data["measure_words"].items()},
+        details_of_one=frozenset(data["details_of_one"]),
+        renamed_parties=tuple(Renamed(r["was"], r["now"], r["renamed"], r["say"]) for r in data["renamed_parties"]),
+        council_types={kind: (compiled(entry["say"]), str(entry["name"]))
+                       for kind, entry in data["council_types"].items()},
     )

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 
 from bot.gazetteer import Gazetteer, Place
 from bot.lexicon import lexicon
+from bot.terms import STOPWORDS
 
 MAX_WORDS_IN_NAME = 6
 FUZZY_CUTOFF = 86
@@ -16,7 +17,8 @@ FUZZY_CUTOFF = 86
 # place alone, party codes that are ordinary words, nationalities.
 QUESTION_WORDS = lexicon().words["question_words"]
 DIRECTIONS = lexicon().words["place_words"]
-STOP_PARTY_ALIASES = lexicon().words["not_party_names"]
+# Words that name no party, however a file abbreviates one (the Heritage Party is "HER"; "her" is no party).
+STOP_PARTY_ALIASES = lexicon().words["not_party_names"] | STOPWORDS
 NATIONS = lexicon().words["nations"]
 
 
@@ -29,7 +31,8 @@ class Ambiguity:
 
 
 def find_names(
-    words: list[str], gazetteer: Gazetteer, name_like: set[str], person_like: set[str], lowered: bool = False
+    words: list[str], gazetteer: Gazetteer, name_like: set[str], person_like: set[str], lowered: bool = False,
+    surnames_anywhere: bool = True,
 ) -> tuple[list[str], list[Ambiguity], set[int], Place | Ambiguity | None, Place | None]:
     """Party codes, and place mentions with their candidate places: exact aliases longest first, then a
     ward and a candidate, then names that only start a place's name ("Richmond"), then small misspellings
@@ -56,7 +59,7 @@ def find_names(
     exact_place_found = bool(mentions)
     ward = _find_ward(words, used, mentions, parties, gazetteer)
     person = _find_person(words, used, parties, gazetteer, person_like, lowered) or _find_surname(
-        words, used, mentions, gazetteer, person_like)
+        words, used, mentions, gazetteer, person_like, lowered or not surnames_anywhere)
     exactly = len(mentions)
     for start, word in enumerate(words):
         if start in used or word in QUESTION_WORDS or word in DIRECTIONS or word in NATIONS or len(word) < 4 \
@@ -153,18 +156,23 @@ def _find_person(words: list[str], used: set[int], parties: list[tuple[int, str]
 
 
 def _find_surname(words: list[str], used: set[int], mentions: list[tuple[int, Ambiguity]], gazetteer: Gazetteer,
-                  name_like: set[str]) -> Place | None:
-    """A candidate named by surname alone ("How did Swinson do in East Dunbartonshire?"), only where the question
-    names the place they stood and no other candidate there had that surname: a surname alone is too common a
-    word to be read as a person anywhere else."""
+                  name_like: set[str], lowered: bool) -> Place | None:
+    """A candidate named by surname alone, written as a name: where the question names the place they stood,
+    when no other candidate there had that surname ("How did Swinson do in East Dunbartonshire?"); where it
+    names no place, when no other candidate anywhere had it ("How did Swinson do?"). A question typed all in
+    lower case names no one by surname alone: too many surnames are everyday words."""
     codes = {o.code for _, mention in mentions for o in mention.options}
+    if not codes and lowered:
+        return None
     for start, word in enumerate(words):
-        if start in used or word not in name_like or word in QUESTION_WORDS:
+        if start in used or word not in name_like or word in QUESTION_WORDS or word in NATIONS:
             continue
-        found = {key for code in codes for key in gazetteer.surnames.get((code, word), ())}
-        if len(found) == 1:
+        if not codes and start == 0:
+            continue  # "Rank the councils…": a sentence's first word is capitalised whatever it is
+        found = gazetteer.person_by_surname(word, codes or None)
+        if found is not None:
             used.add(start)
-            return gazetteer.people[found.pop()]
+            return found
     return None
 
 

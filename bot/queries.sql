@@ -46,6 +46,7 @@ LEFT JOIN parties pa ON pa.code = now.control
 LEFT JOIN parties pb ON pb.code = before.control
 WHERE now.election_id = $election AND now.control IS DISTINCT FROM before.control
   AND ($party IS NULL OR ($gain AND now.control = $party) OR (NOT $gain AND before.control = $party))
+  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 ORDER BY a.name;
 
 -- name: largest_party
@@ -60,7 +61,7 @@ LIMIT 2;
 SELECT a.name AS council, s.ons_code, s.seats AS seats_won, s.source_file
 FROM seats_won s JOIN authorities a USING (ons_code)
 WHERE s.election_id = $election AND s.party_code = $party AND s.seats > 0
-  AND ($region IS NULL OR a.region = $region)
+  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 ORDER BY s.seats DESC, a.name
 LIMIT $limit;
 
@@ -69,23 +70,28 @@ SELECT a.name AS council, c.ons_code, c.net_change, c.seats_held, c.source_file
 FROM council_composition c JOIN authorities a USING (ons_code)
 WHERE c.election_id = $election AND c.party_code = $party
   AND CASE WHEN $gain THEN c.net_change > 0 ELSE c.net_change < 0 END
+  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 ORDER BY CASE WHEN $gain THEN -c.net_change ELSE c.net_change END, a.name
-LIMIT 10;
+LIMIT $limit;
 
 -- name: local_total
+-- A party's seats won, summed over the councils that voted (in the region or of the type asked, if one is).
+WITH voted AS (
+    SELECT s.* FROM seats_won s JOIN authorities a USING (ons_code)
+    WHERE s.election_id = $election AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type))
 SELECT p.name AS party, s.party_code, sum(s.seats) AS seats_won, count(*) FILTER (WHERE s.seats > 0) AS councils_with_seats,
-       (SELECT count(DISTINCT ons_code) FROM seats_won WHERE election_id = $election) AS councils,
-       (SELECT sum(seats) FROM seats_won WHERE election_id = $election) AS seats_contested,
+       (SELECT count(DISTINCT ons_code) FROM voted) AS councils, (SELECT sum(seats) FROM voted) AS seats_contested,
        string_agg(DISTINCT s.source_file, ', ') AS source_file
-FROM seats_won s JOIN parties p ON p.code = s.party_code
-WHERE s.election_id = $election AND s.party_code = $party
+FROM voted s JOIN parties p ON p.code = s.party_code
+WHERE s.party_code = $party
 GROUP BY p.name, s.party_code;
 
 -- name: local_net_change
 SELECT p.name AS party, c.party_code, sum(c.net_change) AS net_change, sum(c.seats_held) AS seats_held, count(*) AS councils,
        string_agg(DISTINCT c.source_file, ', ') AS source_file
-FROM council_composition c JOIN parties p ON p.code = c.party_code
+FROM council_composition c JOIN parties p ON p.code = c.party_code JOIN authorities a USING (ons_code)
 WHERE c.election_id = $election AND c.party_code = $party AND c.net_change IS NOT NULL
+  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 GROUP BY p.name, c.party_code;
 
 -- name: national_seats
@@ -93,6 +99,16 @@ SELECT p.name AS party, n.party_code, n.seats, n.votes,
        (SELECT sum(seats) FROM national_results WHERE election_id = $election) AS total_seats, n.source_file
 FROM national_results n JOIN parties p ON p.code = n.party_code
 WHERE n.election_id = $election AND n.party_code = $party;
+
+-- name: regional_seats
+-- A party's seats and votes in one region or nation of the UK, counted over its constituencies.
+SELECT p.name AS party, p.code AS party_code, count(*) FILTER (WHERE r.party_code = $party) AS seats,
+       count(*) AS total_seats, (SELECT sum(v.votes) FROM constituency_votes v JOIN constituencies c USING (ons_code)
+                                 WHERE v.election_id = $election AND v.party_code = $party AND ($region IS NULL OR $region IN (c.region, c.country))) AS votes,
+       min(r.source_file) AS source_file
+FROM constituency_results r JOIN constituencies c USING (ons_code) JOIN parties p ON p.code = $party
+WHERE r.election_id = $election AND ($region IS NULL OR $region IN (c.region, c.country))
+GROUP BY p.name, p.code;
 
 -- name: constituency
 SELECT r.name AS constituency, r.winner, p.name AS party, r.party_code, r.majority, r.electorate, r.valid_votes,
@@ -124,21 +140,22 @@ ORDER BY votes DESC;
 -- name: councils_controlled
 SELECT a.name AS council, k.ons_code, coalesce(p.name, 'No overall control') AS control, k.control AS control_code, k.total_seats, k.source_file
 FROM council_control k JOIN authorities a USING (ons_code) LEFT JOIN parties p ON p.code = k.control
-WHERE k.election_id = $election AND k.control = $control AND ($region IS NULL OR a.region = $region)
+WHERE k.election_id = $election AND k.control = $control AND ($region IS NULL OR $region IN (a.region, a.nation))
+  AND ($council_type IS NULL OR a.type = $council_type)
 ORDER BY a.name;
 
 -- name: held_ranking
 SELECT a.name AS council, c.ons_code, c.seats_held, k.total_seats, c.source_file
 FROM council_composition c JOIN authorities a USING (ons_code) JOIN council_control k USING (election_id, ons_code)
 WHERE c.election_id = $election AND c.party_code = $party AND c.seats_held > 0
-  AND ($region IS NULL OR a.region = $region)
+  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 ORDER BY c.seats_held DESC, a.name
 LIMIT $limit;
 
 -- name: majority_ranking
 SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_code, r.majority, r.source_file
-FROM constituency_results r JOIN parties p ON p.code = r.party_code
-WHERE r.election_id = $election AND ($party IS NULL OR r.party_code = $party)
+FROM constituency_results r JOIN parties p ON p.code = r.party_code JOIN constituencies c USING (ons_code)
+WHERE r.election_id = $election AND ($party IS NULL OR r.party_code = $party) AND ($region IS NULL OR $region IN (c.region, c.country))
 ORDER BY CASE WHEN $smallest THEN r.majority ELSE -r.majority END, r.name
 LIMIT $limit;
 
@@ -147,7 +164,7 @@ SELECT r.name AS constituency, r.ons_code, r.winner, p.name AS party, r.party_co
        round(100 * r.turnout, 1) AS turnout_percent, r.valid_votes, r.electorate, r.source_file
 FROM constituency_results r JOIN parties p ON p.code = r.party_code JOIN constituencies c USING (ons_code)
 WHERE r.election_id = $election AND r.turnout IS NOT NULL AND ($party IS NULL OR r.party_code = $party)
-  AND ($region IS NULL OR c.region = $region)
+  AND ($region IS NULL OR $region IN (c.region, c.country))
 ORDER BY CASE WHEN $smallest THEN r.turnout ELSE -r.turnout END, r.name
 LIMIT $limit;
 
@@ -160,17 +177,18 @@ SELECT r.name AS constituency, r.ons_code, pb.name AS party_before, b.party_code
 FROM constituency_results r
 JOIN constituency_results b ON b.ons_code = r.ons_code AND b.election_id = $previous
 JOIN parties pa ON pa.code = r.party_code JOIN parties pb ON pb.code = b.party_code
-WHERE r.election_id = $election AND r.party_code <> b.party_code
+JOIN constituencies c ON c.ons_code = r.ons_code
+WHERE r.election_id = $election AND r.party_code <> b.party_code AND ($region IS NULL OR $region IN (c.region, c.country))
   AND ($party IS NULL OR CASE WHEN $gain THEN r.party_code = $party ELSE b.party_code = $party END)
   AND ($other IS NULL OR CASE WHEN $gain THEN b.party_code = $other ELSE r.party_code = $other END)
 ORDER BY r.name;
 
 -- name: candidate_ranking
-SELECT c.candidate, p.name AS party, c.party_code, c.constituency_name AS constituency, c.ons_code, c.votes,
-       round(100 * c.share, 1) AS vote_share_percent, c.source_file
-FROM constituency_candidacies c JOIN parties p ON p.code = c.party_code
-WHERE c.election_id = $election AND c.votes IS NOT NULL AND ($party IS NULL OR c.party_code = $party)
-ORDER BY CASE WHEN $smallest THEN c.votes ELSE -c.votes END, c.candidate
+SELECT v.candidate, p.name AS party, v.party_code, v.constituency_name AS constituency, v.ons_code, v.votes,
+       round(100 * v.share, 1) AS vote_share_percent, v.source_file
+FROM constituency_candidacies v JOIN parties p ON p.code = v.party_code JOIN constituencies c USING (ons_code)
+WHERE v.election_id = $election AND v.votes IS NOT NULL AND ($party IS NULL OR v.party_code = $party) AND ($region IS NULL OR $region IN (c.region, c.country))
+ORDER BY CASE WHEN $smallest THEN v.votes ELSE -v.votes END, v.candidate
 LIMIT $limit;
 
 -- name: control_changes_by_party
@@ -182,15 +200,18 @@ JOIN council_control before ON before.ons_code = now.ons_code AND before.electio
 JOIN authorities a ON a.ons_code = now.ons_code
 LEFT JOIN parties pa ON pa.code = now.control
 WHERE now.election_id = $election AND now.control IS DISTINCT FROM before.control
+  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 GROUP BY 1, 2
 ORDER BY councils DESC, party;
 
 -- name: mps_by_gender
 SELECT CASE r.winner_gender WHEN 'F' THEN 'women' ELSE 'men' END AS gender, count(*) AS mps,
-       (SELECT count(*) FROM constituency_results o WHERE o.election_id = $election
-          AND ($party IS NULL OR o.party_code = $party)) AS seats, min(r.source_file) AS source_file
-FROM constituency_results r
+       (SELECT count(*) FROM constituency_results o JOIN constituencies c USING (ons_code)
+        WHERE o.election_id = $election AND ($party IS NULL OR o.party_code = $party) AND ($region IS NULL OR $region IN (c.region, c.country))) AS seats,
+       min(r.source_file) AS source_file
+FROM constituency_results r JOIN constituencies c USING (ons_code)
 WHERE r.election_id = $election AND r.winner_gender IS NOT NULL AND ($party IS NULL OR r.party_code = $party)
+  AND ($region IS NULL OR $region IN (c.region, c.country))
 GROUP BY 1
 ORDER BY 1 DESC;
 
@@ -248,6 +269,19 @@ FROM candidacies c JOIN parties p ON p.code = c.party_code JOIN authorities a US
 WHERE c.election_id = $election AND c.ons_code = $council AND list_contains($ward_names, c.ward_name)
 ORDER BY c.votes DESC NULLS LAST, c.candidate;
 
+-- name: council_wards
+-- Each ward of a council at a local election, by the name the file prints: the councillors it elected, most
+-- votes first, and (with $party) how many of them were the party's; with $party, only the wards it won seats in.
+SELECT c.ward_name AS ward, string_agg(c.candidate || ' (' || p.name || ')', '; ' ORDER BY c.votes DESC NULLS LAST,
+         c.candidate) FILTER (WHERE c.elected) AS winners,
+       count(*) FILTER (WHERE c.elected) AS seats, count(*) FILTER (WHERE c.elected AND c.party_code = $party)
+         AS party_seats, a.name AS council, min(c.source_file) AS source_file
+FROM candidacies c JOIN parties p ON p.code = c.party_code JOIN authorities a USING (ons_code)
+WHERE c.election_id = $election AND c.ons_code = $council
+GROUP BY c.ward_name, a.name
+HAVING count(*) FILTER (WHERE c.elected) > 0 AND ($party IS NULL OR party_seats > 0)
+ORDER BY c.ward_name;
+
 -- name: ward_change
 -- The parties that won a ward's seats at each local election the results hold for it, by the names the files
 -- print for the ward (where boundaries were redrawn, a name kept may not be the same ground).
@@ -268,8 +302,20 @@ WHERE w.election_id = $election AND w.ons_code = $council AND list_contains($war
 SELECT w.ward_name AS ward, a.name AS council, w.ons_code, w.turnout AS turnout_percent, w.electorate, w.source_file
 FROM ward_results w JOIN authorities a USING (ons_code)
 WHERE w.election_id = $election AND w.turnout IS NOT NULL AND ($council IS NULL OR w.ons_code = $council)
-  AND ($region IS NULL OR a.region = $region)
+  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 ORDER BY CASE WHEN $smallest THEN w.turnout ELSE -w.turnout END, a.name, w.ward_name
+LIMIT $limit;
+
+-- name: council_turnout
+-- Councils' turnout at a local election from their wards' rows: ballots (each contested ward's turnout times
+-- its electorate) over those wards' electorate. One council ($council), or the councils in scope, ranked.
+SELECT a.name AS council, w.ons_code, count(*) AS wards, sum(w.electorate) AS electorate,
+       round(sum(w.turnout * w.electorate) / sum(w.electorate), 1) AS turnout_percent, min(w.source_file) AS source_file
+FROM ward_results w JOIN authorities a USING (ons_code)
+WHERE w.election_id = $election AND w.turnout IS NOT NULL AND w.electorate > 0
+  AND ($council IS NULL OR w.ons_code = $council) AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
+GROUP BY a.name, w.ons_code
+ORDER BY CASE WHEN $smallest THEN turnout_percent ELSE -turnout_percent END, a.name
 LIMIT $limit;
 
 -- name: ward_turnout_held

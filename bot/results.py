@@ -10,6 +10,7 @@ import duckdb
 
 from bot.answer import Answer, Keys, Outcome
 from bot.gazetteer import Election, Gazetteer, Place
+from bot.lexicon import lexicon
 from bot.registry import Intent, Where, election_kind, everyday, registry, render
 from bot.sql import QueryResult, run_query
 from bot.understand import Question
@@ -17,6 +18,7 @@ from bot.understand import Question
 SURE = 0.95
 DEFAULTED = 0.85  # no year given: the latest election with results was assumed, and said
 LIST_SIZE = 10
+COMPASS = {"North", "South", "East", "West"}
 
 
 def answer_from_results(
@@ -89,6 +91,10 @@ def _answer(
     election: Election, party: str | None, listed: tuple[Place, ...],
 ) -> Answer | None:
     """One intent for one election and party: its queries run, its sentence said."""
+    renamed = None
+    for rename in lexicon().renamed_parties if party else ():
+        if party and (stood := rename.at(party, election.day)) != party:
+            party, renamed = stood, rename.say  # Reform UK asked of 2019: the Brexit Party, and said
     place = question.places[0] if question.places and not listed else None
     ward = question.ward if intent.where == "ward" else None
     person = question.person if intent.where == "candidate" else None
@@ -99,7 +105,7 @@ def _answer(
         "ward": ward.name if ward else None, "person": person.name if person else None,
         "party": everyday(gazetteer.party_name(party)) if party else None,
         "party_name": gazetteer.party_name(party) if party else None,  # as a noun's adjective: "Conservative MPs"
-        "previous_day": day(previous) if previous else None, "region": question.region,
+        "previous_day": day(previous) if previous else None, "region": question.region, "scope": scope(question),
         "yes_no": question.yes_no, "smallest": question.cues.smallest, "gain": question.direction != "loss",
         "asks_gains": question.cues.asks_gains, "no_overall_control": question.cues.no_overall_control,
         "limit": question.cues.how_many or LIST_SIZE, "listed": listed,
@@ -116,7 +122,7 @@ def _answer(
         "ward_names": gazetteer.printed.get(ward.code, []) if ward else [],
         "names": gazetteer.printed.get(person.code, []) if person else [],
         "other": question.parties[1] if len(question.parties) > 1 else None,
-        "region": question.region, "limit": values["limit"],
+        "region": question.region, "council_type": question.council_type, "limit": values["limit"],
         "smallest": values["smallest"], "gain": values["gain"], "control": party or "NOC",
         "places": [p.code for p in listed],
     }
@@ -124,7 +130,8 @@ def _answer(
     result = run_query(connection, first.name.format(kind=election.kind), **params)
     row = result.rows[0] if result.rows else None
     if row is None or any(row.get(column) is None for column in intent.requires):
-        return _empty(intent, connection, params, values, result)
+        empty = _empty(intent, connection, params, values, result)
+        return replace(empty, text=f"{empty.text} {renamed}") if empty is not None and renamed else empty
     values.update(rows=result.rows, row=row, also={}, also_rows={})
     for query in others:
         if query.previous and previous is None:
@@ -136,8 +143,9 @@ def _answer(
         values["also_rows"][query.key] = more.rows
         result = result.then(more)
     confidence = SURE if question.years or question.latest else DEFAULTED
-    return Answer(_capitalised(render(intent.says, values)), "sql", confidence, sql=result.sql,
-                  rows=tuple(result.rows), outcome="figure", keys=_keys(intent, result, gazetteer))
+    text = _capitalised(render(intent.says, values)) + (f" {renamed}" if renamed else "")
+    return Answer(text, "sql", confidence, sql=result.sql, rows=tuple(result.rows), outcome="figure",
+                  keys=_keys(intent, result, gazetteer))
 
 
 def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConnection,
@@ -277,6 +285,16 @@ def _clarify(question: Question, gazetteer: Gazetteer) -> Answer:
                gazetteer.councils else f"{p.name} ({p.kind})" for p in mention.options[:6]]
     listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
     return Answer(f'"{mention.mention}" could mean {listed}. Which one do you mean?', "sql", 0.5, outcome="clarify")
+
+
+def scope(question: Question) -> str:
+    """ "in Scotland", "(metropolitan boroughs only)": the part of the results a question about many asks of
+    ("": all)."""
+    region = question.region if question.council_type != "London" else None
+    # "the North West", "the East Midlands"; "London", "Wales", "Yorkshire and The Humber"
+    where = [f"the {region}" if region.split()[0] in COMPASS else region] if region else []
+    kind = f"({lexicon().council_types[question.council_type][1]} only)" if question.council_type else ""
+    return " ".join(([f"in {where[0]}"] if where else []) + ([kind] if kind else []))
 
 
 def day(election: Election) -> str:

@@ -41,13 +41,19 @@ class Question:
     direction: Literal["gain", "loss"] | None = None
     ranking: bool = False
     unknown_place: str | None = None  # words where a place name would go that name no place we know
-    region: str | None = None  # "London councils", "in the North West"
+    region: str | None = None  # "London councils", "in the North West", "in Scotland"
+    council_type: str | None = None  # "the metropolitan boroughs": the type of council a question about many asks of
     unmatched: tuple[str, ...] = field(default=())
     other_body: bool = False  # names a body or a part of the world whose totals the results do not hold
     details: tuple[str, ...] = ()  # unmatched words that are neither names nor asking for reasons
     outside_names: tuple[str, ...] = ()  # written as names, neither a place nor a party ("John Curtice", "ITV")
     topic: tuple[str, ...] = ()  # what it is about beyond names and asking words ("id cards", "council tax")
     cues: Cues = Cues()  # what the wording says beyond names and measure (asks why, follow-up form…)
+
+    @property
+    def scoped(self) -> bool:
+        """Asks of a part of the country or a type of council, not of all the results hold."""
+        return self.region is not None or self.council_type is not None
 
     @property
     def two_parties(self) -> bool:
@@ -66,8 +72,11 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     words = norm.split()
     name_like = _name_like(text)
     person_like = _name_like(without_possessive(text))
+    cues = read_cues(text)
+    # a surname alone names a candidate anywhere only in a question about the results, not about the coverage
+    anywhere = not (cues.points_at_coverage or cues.explains or cues.attributed)
     parties, mentions, used, ward, person = find_names(words, gazetteer, name_like, person_like,
-                                                        lowered=text == text.lower())
+                                                        lowered=text == text.lower(), surnames_anywhere=anywhere)
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
     region = next(((n, r) for n, r in sorted(gazetteer.regions.items(), key=lambda i: -len(i[0]))
                    if re.search(rf"\b{re.escape(n)}\b", norm)), None)
@@ -83,12 +92,13 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     if region and any(region[0] in normalise_name(p.name) for p in places):
         region = None  # "North East Lincolnshire" is a council, not the North East
     kind = kind or _kind_of_places(places)
+    council_type = lexicon().council_type(norm) if not places else None  # (the type, the words naming it)
     measure = lexicon().measure(norm, kind, bool(parties))
     shapes = lexicon().shapes
-    cues = read_cues(text)
     unmatched = tuple(
         w for i, w in enumerate(words)
         if i not in used and w not in QUESTION_WORDS and not w.isdigit() and not (region and w in region[0])
+        and not (council_type and w in council_type[1])
     )
     return Question(
         text=text,
@@ -105,8 +115,9 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         wants_list=bool(shapes["wants_list"].search(norm)),
         direction="loss" if shapes["loss"].search(norm) else "gain" if shapes["gain"].search(norm) else None,
         ranking=bool(shapes["ranking"].search(norm)),
-        unknown_place=None if places or ambiguous or region else _unknown_place(words, used, name_like),
+        unknown_place=None if places or ambiguous or region or council_type else _unknown_place(words, used, name_like),
         region=region[1] if region else None,
+        council_type=council_type[0] if council_type else None,
         cues=cues,
         unmatched=unmatched,
         other_body=bool(OTHER_BODIES & set(unmatched)),

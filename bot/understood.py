@@ -29,6 +29,7 @@ def describe_reading(question: Question, gazetteer: Gazetteer, asks_why: bool = 
     where += [place.name for place in question.places]
     where += [f"{'/'.join(o.name for o in a.options[:3])}?" for a in question.ambiguous]
     where += [question.region] if question.region else []
+    where += [lexicon().council_types[question.council_type][1]] if question.council_type else []
     where += [f'"{question.unknown_place}" (a place I do not know)'] if question.unknown_place else []
     when = " and ".join(str(year) for year in question.years)
     when = when or ("the latest" if question.latest else "")

@@ -116,6 +116,12 @@ CREATE TABLE IF NOT EXISTS authorities (
     region        TEXT
 );
 
+-- The nation of the UK a council is in, from its ONS code's first letter (corpus/results/places.py fills it
+-- the same way when it rebuilds the table; this fills it in a store made before the column).
+ALTER TABLE authorities ADD COLUMN IF NOT EXISTS nation TEXT;
+UPDATE authorities SET nation = CASE left(ons_code, 1) WHEN 'E' THEN 'England' WHEN 'W' THEN 'Wales'
+    WHEN 'S' THEN 'Scotland' WHEN 'N' THEN 'Northern Ireland' END WHERE nation IS NULL;
+
 -- norm_name(any spelling) -> council. An alias naming two councils is ambiguous: ask, don't guess.
 CREATE TABLE IF NOT EXISTS authority_aliases (
     alias         TEXT NOT NULL,      -- norm_name('Kingston upon Hull, City of') etc.

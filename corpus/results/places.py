@@ -12,6 +12,9 @@ TYPE_BY_PREFIX = """CASE left({code}, 3)
     WHEN 'E07' THEN 'District' WHEN 'N09' THEN 'District' WHEN 'E08' THEN 'Metropolitan'
     WHEN 'E09' THEN 'London' WHEN 'E10' THEN 'County' END"""
 
+NATION_BY_PREFIX = """CASE left({code}, 1)
+    WHEN 'E' THEN 'England' WHEN 'W' THEN 'Wales' WHEN 'S' THEN 'Scotland' WHEN 'N' THEN 'Northern Ireland' END"""
+
 # Spellings that tie on how many files use them: fewest commas, longest, fewest capitals, then alphabetical.
 NAME_ORDER = "files DESC, name LIKE '%,%', length(name) DESC, length(regexp_replace(name, '[^A-Z]', '', 'g')), name"
 
@@ -43,7 +46,7 @@ def rebuild_authorities(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM authorities")
     con.execute(
         f"""
-        INSERT INTO authorities (ons_code, name, type, region)
+        INSERT INTO authorities (ons_code, name, type, region, nation)
         WITH named AS (
             SELECT c.ons_code, {clean} AS name, count(DISTINCT n.source_file) FILTER (WHERE NOT alias_only) AS files
             FROM authority_names n JOIN authority_codes c USING (code) GROUP BY ALL
@@ -53,7 +56,8 @@ def rebuild_authorities(con: duckdb.DuckDBPyConnection) -> None:
             FROM authority_names n JOIN authority_codes c USING (code) GROUP BY ALL
         )
         SELECT ons_code, first(name ORDER BY {NAME_ORDER}),
-               coalesce(min(d.type), {TYPE_BY_PREFIX.format(code="ons_code")}), min(d.region)
+               coalesce(min(d.type), {TYPE_BY_PREFIX.format(code="ons_code")}), min(d.region),
+               {NATION_BY_PREFIX.format(code="ons_code")}
         FROM named JOIN described d USING (ons_code)
         GROUP BY ons_code
         """
