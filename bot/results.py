@@ -174,6 +174,8 @@ def _empty(intent: Intent, connection: duckdb.DuckDBPyConnection, params: dict[s
     """What an intent says when its query finds nothing: a fact (a party that stood nowhere), or that the
     results hold nothing of that kind for the place, or no answer at all."""
     held = run_query(connection, intent.unrecorded, **params).rows[0] if intent.unrecorded is not None else None
+    if held is not None and not held["recorded"] and "years" in held and not held["years"]:
+        return None  # the results hold that figure for no election at all: not this intent's to answer
     if held is not None and not held["recorded"]:
         if intent.unrecorded_say is not None:
             text = render(intent.unrecorded_say, {**values, "held": held})

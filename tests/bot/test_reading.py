@@ -19,7 +19,7 @@ ROWS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("readings.
 CUES = [f.name for f in fields(Cues) if f.type in (bool, "bool")]
 SHAPES = ("yes_no", "wants_list", "ranking", "latest")
 KEYS = {"q", "measure", "parties", "places", "years", "kind", "ambiguous", "cues", "has", "limit", "shape",
-        "direction", "region", "intent", "known"}
+        "direction", "region", "council_type", "intent", "known"}
 
 
 def reading(question: Question) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def reading(question: Question) -> dict[str, Any]:
         "years": list(question.years), "kind": question.kind, "ambiguous": [a.mention for a in question.ambiguous],
         "cues": [name for name in CUES if getattr(question.cues, name)], "limit": question.cues.how_many,
         "shape": [name for name in SHAPES if getattr(question, name)], "direction": question.direction,
-        "region": question.region, "intent": _intent(question),
+        "region": question.region, "council_type": question.council_type, "intent": _intent(question),
     }
 
 
