@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from bot.answer import Answer, Route
 from bot.cues import read_cues
-from bot.gazetteer import Gazetteer, Place
+from bot.gazetteer import Gazetteer, Place, surname_of
 from bot.lexicon import lexicon
 from bot.registry import everyday, registry
 from bot.understand import Question, with_text
@@ -119,8 +119,7 @@ def resolve(question: Question, last: Turn | None, gazetteer: Gazetteer) -> Foll
     person = _surname_in_context(question, last, gazetteer) if last is not None else None
     if person is not None and last is not None:
         # "How did Houghton do?" after "Who won Hartlepool in 2019?": the candidate of that surname who stood there
-        surname = person.name.split()[-1 if len(person.name.split()[-1]) > 2 else 0].lower()
-        places = tuple(p for p in question.places if not normalise_name(p.name).startswith(surname))
+        places = tuple(p for p in question.places if not normalise_name(p.name).startswith(surname_of(person.name)))
         named = replace(question, person=person, places=places, ambiguous=(), outside_names=(), unknown_place=None)
         return FollowUp("same", _borrow(named, last, gazetteer, keep_shape=question.measure is None), last)
     reference = _reference(question)

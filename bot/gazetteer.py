@@ -169,11 +169,9 @@ class Gazetteer:
                 mps.add(key)
             held[key] = set(stood)
             printed[key] = sorted(spellings)
-            # "Jo Swinson": swinson; "Smith S.", as the 2022 local file prints names: smith
-            surname = next(w for w in reversed(key.split()) if len(w) > 1 or w == key.split()[0])
             for area in areas:
                 if area:
-                    surnames[(area, surname)].add(key)
+                    surnames[(area, surname_of(key))].add(key)
         return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards), people,
                    printed, dict(surnames), mps, yearly)
 
@@ -221,6 +219,13 @@ def _collector_paused() -> Iterator[None]:
 
 COMPASS = ("north east", "north west", "south east", "south west", "north", "south", "east", "west", "central")
 FORMAL_PREFIXES = ("kingston upon ", "city of ", "the ", "great ")  # "Great Grimsby" is "Grimsby" too
+
+
+def surname_of(name: str) -> str:
+    """A candidate's surname, normalised: "Jo Swinson" -> swinson; "Smith S." (as the 2022 local file prints
+    names) -> smith."""
+    words = normalise_name(name).split()
+    return next(w for w in reversed(words) if len(w) > 1 or w == words[0])
 
 
 def _everyday_variants(alias: str) -> set[str]:

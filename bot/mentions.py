@@ -59,7 +59,7 @@ def find_names(
     exact_place_found = bool(mentions)
     ward = _find_ward(words, used, mentions, parties, gazetteer)
     person = _find_person(words, used, parties, gazetteer, person_like, lowered) or _find_surname(
-        words, used, mentions, gazetteer, person_like, lowered or not surnames_anywhere)
+        words, used, mentions, gazetteer, person_like, anywhere=surnames_anywhere and not lowered)
     exactly = len(mentions)
     for start, word in enumerate(words):
         if start in used or word in QUESTION_WORDS or word in DIRECTIONS or word in NATIONS or len(word) < 4 \
@@ -156,13 +156,13 @@ def _find_person(words: list[str], used: set[int], parties: list[tuple[int, str]
 
 
 def _find_surname(words: list[str], used: set[int], mentions: list[tuple[int, Ambiguity]], gazetteer: Gazetteer,
-                  name_like: set[str], lowered: bool) -> Place | None:
+                  name_like: set[str], anywhere: bool) -> Place | None:
     """A candidate named by surname alone, written as a name: where the question names the place they stood,
     when no other candidate there had that surname ("How did Swinson do in East Dunbartonshire?"); where it
-    names no place, when no other candidate anywhere had it ("How did Swinson do?"). A question typed all in
-    lower case names no one by surname alone: too many surnames are everyday words."""
+    names no place, when no other candidate anywhere had it ("How did Swinson do?"), and `anywhere` allows it
+    (not in a question typed all in lower case, where too many surnames are everyday words)."""
     codes = {o.code for _, mention in mentions for o in mention.options}
-    if not codes and lowered:
+    if not codes and not anywhere:
         return None
     for start, word in enumerate(words):
         if start in used or word not in name_like or word in QUESTION_WORDS or word in NATIONS:

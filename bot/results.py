@@ -91,10 +91,10 @@ def _answer(
     election: Election, party: str | None, listed: tuple[Place, ...],
 ) -> Answer | None:
     """One intent for one election and party: its queries run, its sentence said."""
-    renamed = None
-    for rename in lexicon().renamed_parties if party else ():
-        if party and (stood := rename.at(party, election.day)) != party:
-            party, renamed = stood, rename.say  # Reform UK asked of 2019: the Brexit Party, and said
+    renamed = None  # Reform UK asked of 2019 is the Brexit Party, and the answer says so
+    for rename in lexicon().renamed_parties:
+        if party is not None and (stood := rename.at(party, election.day)) != party:
+            party, renamed = stood, rename.say
     place = question.places[0] if question.places and not listed else None
     ward = question.ward if intent.where == "ward" else None
     person = question.person if intent.where == "candidate" else None
