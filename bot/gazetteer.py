@@ -69,6 +69,7 @@ class Gazetteer:
         self.place_aliases = place_aliases
         self.elections = sorted(elections, key=lambda e: e.day)
         self.regions = regions or {}  # normalised name -> the region as the results spell it
+        self.region_words = {w for name in self.regions for w in name.split()}
         self._held = held or {}  # place code -> the ids of the elections the results hold for that place
         self.wards = wards or {}  # a ward name's key -> the wards of that name, one per council
         self.people = people or {}  # a candidate's name key -> the candidate

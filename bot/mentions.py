@@ -32,7 +32,7 @@ class Ambiguity:
 
 def find_names(
     words: list[str], gazetteer: Gazetteer, name_like: set[str], person_like: set[str], lowered: bool = False,
-    surnames_anywhere: bool = True,
+    surnames_anywhere: bool = True, one_ward: bool = True,
 ) -> tuple[list[str], list[Ambiguity], set[int], Place | Ambiguity | None, Place | None]:
     """Party codes, and place mentions with their candidate places: exact aliases longest first, then a
     ward and a candidate, then names that only start a place's name ("Richmond"), then small misspellings
@@ -57,7 +57,8 @@ def find_names(
                 parties.append((start, party))
                 used |= span
     exact_place_found = bool(mentions)
-    ward = _find_ward(words, used, mentions, parties, gazetteer)
+    # a question about a council's wards ("Who won each Brent ward?") names no one ward
+    ward = _find_ward(words, used, mentions, parties, gazetteer) if one_ward else None
     person = _find_person(words, used, parties, gazetteer, person_like, lowered) or _find_surname(
         words, used, mentions, gazetteer, person_like, anywhere=surnames_anywhere and not lowered)
     exactly = len(mentions)
@@ -82,7 +83,7 @@ def find_names(
             else:
                 parties.append((start, value))
             used |= set(range(start, start + size))
-    if ward is None and len(mentions) > exactly:
+    if ward is None and one_ward and len(mentions) > exactly:
         ward = _find_ward(words, used, mentions, parties, gazetteer)  # of a council found only misspelt
     return [c for _, c in sorted(parties)], [m for _, m in sorted(mentions, key=lambda x: x[0])], used, ward, person
 
@@ -165,8 +166,9 @@ def _find_surname(words: list[str], used: set[int], mentions: list[tuple[int, Am
     if not codes and not anywhere:
         return None
     for start, word in enumerate(words):
-        if start in used or word not in name_like or word in QUESTION_WORDS or word in NATIONS:
-            continue
+        if start in used or word not in name_like or word in QUESTION_WORDS or word in NATIONS \
+                or word in DIRECTIONS or word in gazetteer.region_words:
+            continue  # "the North West" names no Catherine West
         if not codes and start == 0:
             continue  # "Rank the councils…": a sentence's first word is capitalised whatever it is
         found = gazetteer.person_by_surname(word, codes or None)

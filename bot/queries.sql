@@ -335,11 +335,14 @@ ORDER BY y.seats_held DESC, p.name;
 
 -- name: candidate_general
 -- A candidate by name (as the files print it): where they stood, for whom, their votes, share and place in the
--- order.
+-- order, and who was elected there.
 SELECT c.candidate, p.name AS party, c.party_code, c.constituency_name AS area, c.ons_code, c.votes,
        round(100 * c.share, 1) AS vote_share_percent, c.position, c.elected,
        (SELECT count(*) FROM constituency_candidacies o
-        WHERE o.election_id = c.election_id AND o.ons_code = c.ons_code) AS candidates, c.source_file
+        WHERE o.election_id = c.election_id AND o.ons_code = c.ons_code) AS candidates,
+       (SELECT list(w.candidate || ' (' || wp.name || ')') FROM constituency_candidacies w
+        JOIN parties wp ON wp.code = w.party_code
+        WHERE w.election_id = c.election_id AND w.ons_code = c.ons_code AND w.elected) AS winners, c.source_file
 FROM constituency_candidacies c JOIN parties p ON p.code = c.party_code
 WHERE c.election_id = $election AND list_contains($names, c.candidate) AND ($place IS NULL OR c.ons_code = $place)
 ORDER BY c.votes DESC NULLS LAST;
@@ -350,7 +353,8 @@ SELECT * FROM (
     SELECT c.candidate, p.name AS party, c.party_code, c.ward_name || ' ward, ' || a.name AS area, c.ons_code,
            c.votes, round(100.0 * c.votes / sum(c.votes) OVER ward, 1) AS vote_share_percent,
            rank() OVER (PARTITION BY c.ons_code, c.ward_name ORDER BY c.votes DESC NULLS LAST) AS position,
-           c.elected, count(*) OVER ward AS candidates, c.source_file
+           c.elected, count(*) OVER ward AS candidates,
+           list(c.candidate || ' (' || p.name || ')') FILTER (WHERE c.elected) OVER ward AS winners, c.source_file
     FROM candidacies c JOIN parties p ON p.code = c.party_code JOIN authorities a USING (ons_code)
     WHERE c.election_id = $election AND (c.ons_code, c.ward_name) IN (
         SELECT ons_code, ward_name FROM candidacies

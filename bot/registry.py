@@ -181,6 +181,8 @@ def _environment(phrases: str) -> jinja2.Environment:
         each=lambda rows, pattern: [ROW_FORMAT.format(pattern, **row) for row in rows],
         ordinal=ordinal,
         source=source,
+        # "1 council", "6 councils"
+        counted=lambda number, noun, plural=None: f"{number:,} {noun if number == 1 else plural or noun + 's'}",
     )
     return environment
 

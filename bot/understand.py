@@ -76,7 +76,8 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     # a surname alone names a candidate anywhere only in a question about the results, not about the coverage
     anywhere = not (cues.points_at_coverage or cues.explains or cues.attributed)
     parties, mentions, used, ward, person = find_names(words, gazetteer, name_like, person_like,
-                                                        lowered=text == text.lower(), surnames_anywhere=anywhere)
+                                                        lowered=text == text.lower(), surnames_anywhere=anywhere,
+                                                        one_ward=not cues.across_wards)
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
     region = next(((n, r) for n, r in sorted(gazetteer.regions.items(), key=lambda i: -len(i[0]))
                    if re.search(rf"\b{re.escape(n)}\b", norm)), None)

@@ -34,8 +34,10 @@ def main() -> None:
     questions = [case.turns[-1] for case in cases]
     # The forms with goals of their own: a ward or a candidate (p95 <= 10 ms), a ranking over every seat or
     # ward (p95 <= 15 ms); each case's kind is its id without the number ("fresh-" aside).
-    forms = {"ward and candidate": ("ward-winner", "ward-votes", "ward-turnout", "ward-electorate", "candidate"),
-             "ranking over every seat or ward": ("turnout-ranking", "seats-changed")}
+    forms = {"ward and candidate": ("ward-winner", "ward-votes", "ward-turnout", "ward-electorate", "candidate",
+                                    "council-wards", "council-wards-won", "council-turnout", "council-turnout-missing"),
+             "ranking over every seat or ward": ("turnout-ranking", "seats-changed", "scoped-majority",
+                                                 "scoped-turnout", "scoped-control", "regional-seats")}
     kind_of = [case.id.removeprefix("fresh-").rsplit("-", 1)[0] for case in cases]
     by_form: dict[str, list[float]] = {form: [] for form in forms}
     with tempfile.TemporaryDirectory() as scratch:

@@ -105,6 +105,8 @@ PUBLIC_CASES = [
      ["Stefan Houghton (Conservative) stood in Hartlepool"]),
     ("Who won Hartlepool in 2019? | what was the turnout", "constituency_turnout", ["57.9%"]),
     ("How did Swinson do?", "candidate_result", ["Jo Swinson (Liberal Democrats) stood in East Dunbartonshire"]),
+    ("Who beat Jo Swinson in 2019?", "candidate_result",
+     ["2nd of 8 candidates; Amy Callaghan (Scottish National Party) was elected"]),
 ]
 
 

@@ -137,6 +137,9 @@ class Data:
     names_standing: dict[str, int] = field(default_factory=dict)  # a candidate's name key -> candidacies
     # (election, council, ward as printed) -> (electorate, turnout percent as printed)
     ward_turnout: dict[tuple[str, str, str], tuple[int, float]] = field(default_factory=dict)
+    council_region: dict[str, str | None] = field(default_factory=dict)  # ons_code -> English region
+    council_type: dict[str, str | None] = field(default_factory=dict)  # ons_code -> Metropolitan, London…
+    seat_regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # constituency -> (region, country)
 
     def clean(self, election: str, code: str) -> bool:
         """The store has no disagreement recorded for this place and election."""
@@ -218,6 +221,10 @@ def load(connection: duckdb.DuckDBPyConnection) -> Data:
         "SELECT election_id, ons_code, ward_name, electorate, turnout FROM ward_results "
         "WHERE electorate IS NOT NULL AND turnout IS NOT NULL"
     ).fetchall()}
+    for code, region, kind in run("SELECT ons_code, region, type FROM authorities").fetchall():
+        data.council_region[code], data.council_type[code] = region, kind
+    data.seat_regions = {code: (region, country) for code, region, country in run(
+        "SELECT ons_code, region, country FROM constituencies").fetchall()}
     data.names_standing = dict(run(
         "SELECT norm_name(candidate), count(*) FROM (SELECT candidate FROM candidacies UNION ALL "
         "SELECT candidate FROM constituency_candidacies) GROUP BY 1"
@@ -1230,6 +1237,184 @@ def new_form_cases(data: Data, seed: int) -> list[Case]:
     return cases
 
 
+# ------------------------------------------------------------------ a council's wards, scopes
+# Written before the bot was run on them, several to a form so that each phrasing half has some.
+WARDS_WON = ("Which wards did {party} win in {place} in {year}?",
+             "what wards did {party} take in {place} in {year}",
+             "{place} {year}: which wards went to {party}?",
+             "In which wards of {place} did {party} win seats in {year}?",
+             "list the wards {party} won in {place} in {year}")
+WARD_WINNERS = ("Who won each ward in {place} in {year}?",
+                "who won every ward in {place} in {year}",
+                "{place} {year} ward by ward: who won?",
+                "Which party won each ward in {place} in {year}?",
+                "list the winners in each {place} ward in {year}")
+COUNCIL_TURNOUT = ("What was the turnout in {place} in {year}?",
+                   "{place} council elections {year}: turnout?",
+                   "turnout in the {place} local elections {year}",
+                   "What share of the electorate voted in {place} in {year}?",
+                   "how high was turnout in {place} in {year}")
+REGIONAL_SEATS = ("How many seats did {party} win in {region} in {year}?",
+                  "{party} seats in {region} at the {year} general election",
+                  "how many {region} seats did {party} win in {year}",
+                  "How many MPs did {party} get in {region} in {year}?",
+                  "what was the seat tally for {party} in {region} in {year}?")
+SCOPED_MARGINAL = ("Which seat in {region} had the smallest majority in {year}?",
+                   "most marginal seat in {region} at the {year} election",
+                   "what was the narrowest win in {region} in {year}",
+                   "{region}: closest result at the {year} general election?",
+                   "Where in {region} was the smallest majority in {year}?")
+SCOPED_TURNOUT = ("Which {type} had the {order} turnout in {year}?",
+                  "{order} turnout among {types} in {year}",
+                  "{order} turnout in any {type} in {year}?",
+                  "what {type} had the {order} turnout at the {year} locals",
+                  "In {year}, which {type} saw the {order} turnout?")
+SCOPED_CONTROL = ("How many councils did {party} control in {region} after {year}?",
+                  "which councils in {region} did {party} control after the {year} elections",
+                  "list the councils {party} controlled in {region} in {year}",
+                  "How many {region} councils were run by {party} after {year}?",
+                  "how many councils in {region} had {party} in control after {year}")
+COUNCIL_TYPES = {"Metropolitan": ("metropolitan borough", "metropolitan boroughs"),
+                 "London": ("London borough", "London boroughs"), "District": ("district council", "district councils"),
+                 "Unitary": ("unitary council", "unitary councils")}
+SCOPE_SEED_OFFSET = 3
+
+
+def region_said(say: Phrasing, region: str) -> str:
+    """A region as people write it: "the North West" (or "North West"), "Scotland"."""
+    if region.split()[0] in ("North", "South", "East", "West"):
+        return say.pick((f"the {region}", region))
+    return region
+
+
+def turnout_over_wards(data: Data, election: str, code: str) -> str | None:
+    """A council's turnout from its wards: each contested ward's turnout weighted by its electorate, to one
+    decimal place rounded half up (as SQL's round does)."""
+    rows = [v for (e, c, _), v in data.ward_turnout.items() if e == election and c == code and v[0] > 0]
+    electorate = sum(e for e, _ in rows)
+    if not electorate:
+        return None
+    weighted = sum(Decimal(str(t)) * e for e, t in rows) / electorate
+    return f"{weighted.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def ward_list_cases(data: Data, say: Phrasing, councils: list[str], count: int) -> list[Case]:
+    """The wards a party won seats in on a council, and every ward's winners, at either local election."""
+    rng = say.rng
+    options = sorted({(e, c) for e, c, _ in data.wards if c in councils and data.clean(e, c)})
+    cases = []
+    for election, code in spread(rng, options, count):
+        wards = {w: rows for (e, c, w), rows in data.wards.items() if e == election and c == code}
+        slots = {"place": say.council(data.councils[code]), "year": str(year(data, election))}
+        gold = f"candidacies[{election}, {code} {data.councils[code]}]"
+        if rng.random() < 0.5:
+            elected = sum(1 for rows in wards.values() for r in rows if r[3])
+            ward, rows = rng.choice(sorted(wards.items()))
+            cases.append(Case("council-wards", say.fill(WARD_WINNERS, **slots), [number(elected), [f"{ward}:"]],
+                              f"{gold}: {elected} elected in {len(wards)} wards", forbid=other_day(data, election)))
+            continue
+        won: dict[str, list[str]] = defaultdict(list)
+        for ward, rows in wards.items():
+            for r in rows:
+                if r[3] and r[1] in PARTY_SAID and ward not in won[r[1]]:
+                    won[r[1]].append(ward)
+        if not won:
+            continue
+        party = rng.choice(sorted(won))
+        ask = say.fill(WARDS_WON, party=say.party(party), **slots)
+        cases.append(Case("council-wards-won", ask, [number(len(won[party])), [rng.choice(sorted(won[party]))]],
+                          f"{gold}: {party} won seats in {len(won[party])} wards", forbid=other_day(data, election)))
+    return cases
+
+
+def council_turnout_cases(data: Data, say: Phrasing, councils: list[str], count: int) -> list[Case]:
+    """A council's turnout over its wards (2022, the wards sheet), and the same asked of 2018, which no file has."""
+    rng = say.rng
+    held = sorted({(e, c) for e, c, _ in data.ward_turnout if c in councils and data.clean(e, c)})
+    cases = []
+    for election, code in spread(rng, held, count):
+        figure = turnout_over_wards(data, election, code)
+        slots = {"place": say.council(data.councils[code]), "year": str(year(data, election))}
+        if figure is None:
+            continue
+        if rng.random() < 0.8:
+            cases.append(Case("council-turnout", say.fill(COUNCIL_TURNOUT, **slots), [[figure]],
+                              f"ward_results[{election}, {code} {data.councils[code]}]: {figure} over its wards"))
+            continue
+        other = [e for e in LOCALS if e != election and (e, code) in data.seats_won]
+        if other:
+            held_year = str(year(data, election))
+            ask = say.fill(COUNCIL_TURNOUT, place=slots["place"], year=str(year(data, other[0])))
+            cases.append(Case("council-turnout-missing", ask, [[f"{held_year} only"]],
+                              f"ward_results hold {held_year} only", route=("sql",)))
+    return cases
+
+
+def scoped_cases(data: Data, say: Phrasing) -> list[Case]:
+    """Totals and rankings asked of a nation or region of the UK, or of one type of council."""
+    rng = say.rng
+    cases = []
+    scopes = sorted({s for pair in data.seat_regions.values() for s in pair if s})
+    for election in GENERALS:
+        seats = {code: s for (e, code), s in data.seats.items() if e == election}
+        for region in spread(rng, scopes, 6):
+            inside = [(code, s) for code, s in seats.items() if region in data.seat_regions.get(code, ())]
+            parties = sorted({s.party for _, s in inside if s.party in PARTY_SAID})
+            if not inside or not parties:
+                continue
+            party = rng.choice(parties)
+            won = sum(1 for _, s in inside if s.party == party)
+            ask = say.fill(REGIONAL_SEATS, party=say.party(party), region=region_said(say, region),
+                           year=str(year(data, election)))
+            cases.append(Case("regional-seats", ask, [number(won), number(len(inside))],
+                              f"constituency_results[{election}] in {region}: {party} {won} of {len(inside)}"))
+            closest = sorted(inside, key=lambda item: item[1].majority)
+            if len(closest) > 1 and closest[0][1].majority < closest[1][1].majority:
+                name, majority = closest[0][1].name, closest[0][1].majority
+                ask = say.fill(SCOPED_MARGINAL, region=region_said(say, region), year=str(year(data, election)))
+                cases.append(Case("scoped-majority", ask, [[constituency_said(name), name], number(majority)],
+                                  f"constituency_results[{election}] in {region}: smallest {name} {majority}"))
+    english = sorted({r for r in data.council_region.values() if r})
+    for election in LOCALS:
+        for region in spread(rng, english, 4):
+            controlled: dict[str, int] = defaultdict(int)
+            for (e, code), (control, _) in data.control.items():
+                if e == election and data.council_region.get(code) == region and control in PARTY_SAID:
+                    controlled[control] += 1
+            if not controlled:
+                continue
+            party = rng.choice(sorted(controlled))
+            ask = say.fill(SCOPED_CONTROL, party=say.party(party), region=region_said(say, region),
+                           year=str(year(data, election)))
+            cases.append(Case("scoped-control", ask, [number(controlled[party], data.days[election].day)],
+                              f"council_control[{election}] in {region}: {party} {controlled[party]}"))
+    for election in sorted({e for e, _, _ in data.ward_turnout}):
+        for kind, (one, many) in COUNCIL_TYPES.items():
+            turnouts = [(Decimal(f[:-1]), code) for code in {c for e, c, _ in data.ward_turnout if e == election}
+                        if data.council_type.get(code) == kind and (f := turnout_over_wards(data, election, code))]
+            for order in ("highest", "lowest"):
+                ranked = sorted(turnouts, reverse=order == "highest")
+                if len(ranked) < 2 or ranked[0][0] == ranked[1][0]:
+                    continue
+                figure, code = ranked[0]
+                ask = say.fill(SCOPED_TURNOUT, type=one, types=many, order=order, year=str(year(data, election)))
+                gold = f"ward_results[{election}], {kind} councils: {order} {data.councils[code]} {figure}%"
+                cases.append(Case("scoped-turnout", ask, [[data.councils[code]], [f"{figure}%"]], gold))
+    return cases
+
+
+def scope_form_cases(data: Data, seed: int) -> list[Case]:
+    """A council's wards, council turnout and scoped totals and rankings, drawn with a seed of their own so
+    the cases before them stay as they were."""
+    say = Phrasing(random.Random(seed + SCOPE_SEED_OFFSET))
+    cases = ward_list_cases(data, say, council_pool(data), 40)
+    cases += council_turnout_cases(data, say, council_pool(data), 30)
+    cases += scoped_cases(data, say)
+    for case in cases:
+        case.phrasing = say.half_of.get(case.ask, "tuned")
+    return cases
+
+
 def council_cases(data: Data, say: Phrasing, councils: list[str], counts: tuple[int, ...]) -> list[Case]:
     """Seats won, full results, seats held, control, largest party and council size, so many of each, in
     that order (the order the seeded draws are made in)."""
@@ -1251,7 +1436,7 @@ def make_suite(data: Data, seed: int = SEED) -> list[Case]:
     cases += honesty_cases(data, say, councils, seats)
     for case in cases:
         case.phrasing = say.half_of.get(case.ask, "tuned")
-    return cases + new_form_cases(data, seed) + fresh_cases(data, seed)
+    return cases + new_form_cases(data, seed) + fresh_cases(data, seed) + scope_form_cases(data, seed)
 
 
 # ------------------------------------------------------------------ fresh phrasings
