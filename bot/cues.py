@@ -37,6 +37,7 @@ class Cues:
     no_overall_control: bool = False
     asks_one: bool = False
     asks_the_one: bool = False
+    overall_majority: bool = False
     names_wards: bool = False
     across_wards: bool = False
     asks_who: bool = False

@@ -54,14 +54,24 @@ class Lexicon:
     words: dict[str, frozenset[str]]
     measure_words: dict[str, re.Pattern[str]]  # words a sentence uses to speak of each measure
     council_types: dict[str, tuple[re.Pattern[str], str]]  # a type of council: its wording, its name in a sentence
+    nation_scopes: dict[str, re.Pattern[str]]  # a nation, as its adjective names it in a scope ("Welsh seats")
+    ordinals: dict[str, int]  # "third" -> 3, "last" -> 0: a place in the order of votes
     details_of_one: frozenset[str]  # measures of one place, person or ward
     renamed_parties: tuple[Renamed, ...]
 
-    def council_type(self, norm: str) -> tuple[str, set[str]] | None:
-        """The type of council the normalised question names as its scope, and the words that name it."""
+    def nation_scope(self, norm: str) -> tuple[str, str] | None:
+        """The nation whose adjective scopes the normalised question ("welsh seats"), and the adjective."""
+        for nation, says in self.nation_scopes.items():
+            if found := says.search(norm):
+                return nation, found.group(0).rsplit(" ", 1)[0]
+        return None
+
+    def council_type(self, norm: str) -> tuple[str, set[str], int] | None:
+        """The type of council the normalised question names, the words that name it, and the index of the
+        first of them among the question's words."""
         for kind, (says, _) in self.council_types.items():
             if found := says.search(norm):
-                return kind, set(found.group(0).split())
+                return kind, set(found.group(0).split()), len(norm[: found.start()].split())
         return None
 
     def measure(self, norm: str, kind: str | None, names_party: bool) -> str | None:
@@ -100,6 +110,8 @@ def lexicon() -> Lexicon:
         measure_words={measure: compiled(templates) for measure, templates in data["measure_words"].items()},
         details_of_one=frozenset(data["details_of_one"]),
         renamed_parties=tuple(Renamed(r["was"], r["now"], r["renamed"], r["say"]) for r in data["renamed_parties"]),
+        ordinals={str(word): int(n) for word, n in data["ordinals"].items()},
+        nation_scopes={nation: compiled(templates) for nation, templates in data["nation_scopes"].items()},
         council_types={kind: (compiled(entry["say"]), str(entry["name"]))
                        for kind, entry in data["council_types"].items()},
     )

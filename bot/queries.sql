@@ -228,6 +228,15 @@ WHERE k.election_id = $election AND list_contains($places, k.ons_code)
   AND ($party IS NULL OR k.control = $party)
 ORDER BY a.name;
 
+-- name: constituency_placed
+-- The candidate at one place in a constituency's order of votes ($position; 0: the last).
+SELECT * FROM (
+    SELECT c.candidate, p.name AS party, c.party_code, c.votes, round(100 * c.share, 1) AS vote_share_percent,
+           c.position, count(*) OVER () AS candidates, c.source_file
+    FROM constituency_candidacies c JOIN parties p ON p.code = c.party_code
+    WHERE c.election_id = $election AND c.ons_code = $constituency)
+WHERE position = CASE WHEN $position = 0 THEN candidates ELSE $position END;
+
 -- name: runner_up
 -- The second-placed candidate where the candidates are known, else the party second on votes (the votes
 -- of "others" together are no one candidate's).

@@ -108,7 +108,8 @@ def _answer(
         "previous_day": day(previous) if previous else None, "region": question.region, "scope": scope(question),
         "yes_no": question.yes_no, "smallest": question.cues.smallest, "gain": question.direction != "loss",
         "asks_gains": question.cues.asks_gains, "no_overall_control": question.cues.no_overall_control,
-        "limit": question.cues.how_many or LIST_SIZE, "listed": listed,
+        "overall_majority": question.cues.overall_majority,
+        "limit": question.cues.how_many or LIST_SIZE, "listed": listed, "position": question.position,
         "name_of": lambda code: everyday(gazetteer.party_name(code)),  # a party code, as a sentence names it
         "other": everyday(gazetteer.party_name(question.parties[1])) if len(question.parties) > 1 else None,
     }
@@ -123,6 +124,7 @@ def _answer(
         "names": gazetteer.printed.get(person.code, []) if person else [],
         "other": question.parties[1] if len(question.parties) > 1 else None,
         "region": question.region, "council_type": question.council_type, "limit": values["limit"],
+        "position": question.position,
         "smallest": values["smallest"], "gain": values["gain"], "control": party or "NOC",
         "places": [p.code for p in listed],
     }

@@ -19,6 +19,8 @@ OTHER_BODIES = lexicon().words["other_bodies"]
 EXPLAINING = lexicon().words["explaining"]
 NOT_TOPIC = lexicon().words["not_topic"] | STOPWORDS
 DETAIL_LENGTH = 4  # shorter unmatched words ("way", "now") are seldom a detail the question turns on
+PLACE_TITLES = {"council", "district", "borough", "ward", "constituency"}  # what a place is called after its name
+NTH = re.compile(r"\d{1,2}(st|nd|rd|th)")
 YEAR = re.compile(r"(?<![0-9])(19[5-9]\d|20\d\d)(?![0-9])")  # "GE2019" names 2019 too
 
 
@@ -43,6 +45,7 @@ class Question:
     unknown_place: str | None = None  # words where a place name would go that name no place we know
     region: str | None = None  # "London councils", "in the North West", "in Scotland"
     council_type: str | None = None  # "the metropolitan boroughs": the type of council a question about many asks of
+    position: int | None = None  # the place in the order of votes asked ("who came third": 3; "last": 0)
     unmatched: tuple[str, ...] = field(default=())
     other_body: bool = False  # names a body or a part of the world whose totals the results do not hold
     details: tuple[str, ...] = ()  # unmatched words that are neither names nor asking for reasons
@@ -81,6 +84,9 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(norm)))
     region = next(((n, r) for n, r in sorted(gazetteer.regions.items(), key=lambda i: -len(i[0]))
                    if re.search(rf"\b{re.escape(n)}\b", norm)), None)
+    if region is None and (by_adjective := lexicon().nation_scope(norm)) is not None:
+        nation, adjective = by_adjective  # "Welsh seats": Wales, where the results name it
+        region = (adjective, nation) if nation in gazetteer.regions.values() else None
     # The kind of election is read from the words that name nothing: naming Westminster council is no
     # mention of Westminster, the Parliament.
     kind = _election_kind(" ".join(w for i, w in enumerate(words) if i not in used), years, gazetteer)
@@ -93,7 +99,13 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     if region and any(region[0] in normalise_name(p.name) for p in places):
         region = None  # "North East Lincolnshire" is a council, not the North East
     kind = kind or _kind_of_places(places)
-    council_type = lexicon().council_type(norm) if not places else None  # (the type, the words naming it)
+    council_type = lexicon().council_type(norm) if not places else None  # (the type, its words, where)
+    if council_type and council_type[2]:
+        before = council_type[2] - 1
+        name = words[before]
+        if before not in used and name in name_like and name not in QUESTION_WORDS and not (
+                region and name in region[0].split()):
+            council_type = None  # "Ankh-Morpork District Council" is a council's title; "London boroughs" a scope
     measure = lexicon().measure(norm, kind, bool(parties))
     shapes = lexicon().shapes
     unmatched = tuple(
@@ -119,6 +131,7 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         unknown_place=None if places or ambiguous or region or council_type else _unknown_place(words, used, name_like),
         region=region[1] if region else None,
         council_type=council_type[0] if council_type else None,
+        position=_position(words) if measure == "placed" else None,
         cues=cues,
         unmatched=unmatched,
         other_body=bool(OTHER_BODIES & set(unmatched)),
@@ -126,6 +139,16 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
         outside_names=tuple(w for w in dict.fromkeys(unmatched) if w in cues.capitalised and w not in NATIONS),
         topic=tuple(w for w in dict.fromkeys(words) if w not in NOT_TOPIC and not w.isdigit()),
     )
+
+
+def _position(words: list[str]) -> int | None:
+    """The place in the order of votes a question names: "third" -> 3, "9th" -> 9, "last" -> 0."""
+    for word in words:
+        if word in lexicon().ordinals:
+            return lexicon().ordinals[word]
+        if NTH.fullmatch(word):
+            return int(word[:-2])
+    return None
 
 
 def _name_like(text: str) -> set[str]:
@@ -168,6 +191,13 @@ def _unknown_place(words: list[str], used: set[int], name_like: set[str]) -> str
                 following.append(candidate)
             if following:
                 return " ".join(following)
+    for index, word in enumerate(words[1:], start=1):
+        # "Ankh-Morpork District Council", "Narnia ward": unknown names just before what a place is called
+        if word in PLACE_TITLES and index - 1 not in used and words[index - 1] in name_like:
+            named = [w for i, w in enumerate(words[max(0, index - 3) : index], start=max(0, index - 3))
+                     if i not in used and w in name_like and w not in QUESTION_WORDS]
+            if named:
+                return " ".join(named)
     for index, word in enumerate(words[1:], start=1):
         # "…won norwich 2018": an unknown name just before the year is where a place was meant
         before = words[index - 1]

@@ -105,6 +105,12 @@ PUBLIC_CASES = [
      ["Stefan Houghton (Conservative) stood in Hartlepool"]),
     ("Who won Hartlepool in 2019? | what was the turnout", "constituency_turnout", ["57.9%"]),
     ("How did Swinson do?", "candidate_result", ["Jo Swinson (Liberal Democrats) stood in East Dunbartonshire"]),
+    ("did the conservatives win a majority in 2017", "national_seats",
+     ["No. The Conservatives won 317 of the 650 seats", "9 short of an overall majority"]),
+    ("who came third in Hartlepool in 2019", "constituency_placed",
+     ["Richard Tice (Brexit Party) came 3rd of 6 candidates", "10,603 votes (25.8%)"]),
+    ("How many Welsh seats did Plaid hold after the 2017 election?", "regional_seats",
+     ["won 4 of the 40 seats in Wales"]),
     ("Who beat Jo Swinson in 2019?", "candidate_result",
      ["2nd of 8 candidates; Amy Callaghan (Scottish National Party) was elected"]),
 ]
