@@ -171,9 +171,15 @@ def _find_surname(words: list[str], used: set[int], mentions: list[tuple[int, Am
             continue  # "the North West" names no Catherine West
         if not codes and start == 0:
             continue  # "Rank the councils…": a sentence's first word is capitalised whatever it is
+        if start + 1 < len(words) and start + 1 not in used and words[start + 1] in name_like:
+            continue  # "Rees-Mogg": the surname is the name's last word, and the whole must match
+        first = start
+        while first > 0 and first - 1 not in used and words[first - 1] in name_like and words[first - 1] not in \
+                QUESTION_WORDS:
+            first -= 1
         found = gazetteer.person_by_surname(word, codes or None)
-        if found is not None:
-            used.add(start)
+        if found is not None and found.code.endswith(" ".join(words[first : start + 1])):
+            used.update(range(first, start + 1))
             return found
     return None
 

@@ -105,6 +105,7 @@ PUBLIC_CASES = [
      ["Stefan Houghton (Conservative) stood in Hartlepool"]),
     ("Who won Hartlepool in 2019? | what was the turnout", "constituency_turnout", ["57.9%"]),
     ("How did Swinson do?", "candidate_result", ["Jo Swinson (Liberal Democrats) stood in East Dunbartonshire"]),
+    ("How did Rees-Mogg do in 2019?", "candidate_result", ["Jacob Rees-Mogg (Conservative) stood in North East"]),
     ("did the conservatives win a majority in 2017", "national_seats",
      ["No. The Conservatives won 317 of the 650 seats", "9 short of an overall majority"]),
     ("who came third in Hartlepool in 2019", "constituency_placed",
