@@ -345,15 +345,18 @@ ORDER BY y.seats_held DESC, p.name;
 -- name: candidate_general
 -- A candidate by name (as the files print it): where they stood, for whom, their votes, share and place in the
 -- order, and who was elected there.
+WITH stood AS (
+    SELECT * FROM constituency_candidacies
+    WHERE election_id = $election AND list_contains($names, candidate) AND ($place IS NULL OR ons_code = $place)),
+there AS (
+    SELECT o.ons_code, count(*) AS candidates,
+           list(o.candidate || ' (' || op.name || ')') FILTER (WHERE o.elected) AS winners
+    FROM constituency_candidacies o JOIN parties op ON op.code = o.party_code
+    WHERE o.election_id = $election AND o.ons_code IN (SELECT ons_code FROM stood)
+    GROUP BY o.ons_code)
 SELECT c.candidate, p.name AS party, c.party_code, c.constituency_name AS area, c.ons_code, c.votes,
-       round(100 * c.share, 1) AS vote_share_percent, c.position, c.elected,
-       (SELECT count(*) FROM constituency_candidacies o
-        WHERE o.election_id = c.election_id AND o.ons_code = c.ons_code) AS candidates,
-       (SELECT list(w.candidate || ' (' || wp.name || ')') FROM constituency_candidacies w
-        JOIN parties wp ON wp.code = w.party_code
-        WHERE w.election_id = c.election_id AND w.ons_code = c.ons_code AND w.elected) AS winners, c.source_file
-FROM constituency_candidacies c JOIN parties p ON p.code = c.party_code
-WHERE c.election_id = $election AND list_contains($names, c.candidate) AND ($place IS NULL OR c.ons_code = $place)
+       round(100 * c.share, 1) AS vote_share_percent, c.position, c.elected, t.candidates, t.winners, c.source_file
+FROM stood c JOIN parties p ON p.code = c.party_code JOIN there t USING (ons_code)
 ORDER BY c.votes DESC NULLS LAST;
 
 -- name: candidate_local
