@@ -10,8 +10,12 @@ from corpus.results.canonical import CANONICAL
 from corpus.results.errors import ResultsFileError
 from corpus.results.hoc_candidates import HOC_CANDIDATES
 from corpus.results.hoc_composition import HOC_COMPOSITION
-from corpus.results.hoc_constituencies import HOC_GE2017_CONSTITUENCIES, HOC_GE2019_CONSTITUENCIES
-from corpus.results.hoc_ge_candidates import HOC_GE2019_CANDIDATES
+from corpus.results.hoc_constituencies import (
+    HOC_GE2017_CONSTITUENCIES,
+    HOC_GE2019_CONSTITUENCIES,
+    HOC_GE2024_CONSTITUENCIES,
+)
+from corpus.results.hoc_ge_candidates import HOC_GE2019_CANDIDATES, HOC_GE2024_CANDIDATES
 from corpus.results.hoc_wards import HOC_WARDS, ward_results_format
 from corpus.results.leap import LEAP
 from corpus.results.opencouncildata import OPEN_COUNCIL_DATA
@@ -26,6 +30,8 @@ FORMATS: tuple[ResultsFormat, ...] = (
     HOC_GE2017_CONSTITUENCIES,
     HOC_GE2019_CONSTITUENCIES,
     HOC_GE2019_CANDIDATES,
+    HOC_GE2024_CONSTITUENCIES,
+    HOC_GE2024_CANDIDATES,
     PARLIAMENT_CANDIDATES,
     HOC_WARDS,
     CANONICAL,

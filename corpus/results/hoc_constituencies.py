@@ -1,4 +1,4 @@
-"""Commons Library general election results by constituency (GE2017 and GE2019 files, one row per seat)."""
+"""Commons Library general election results by constituency (GE2017, GE2019 and GE2024 files, one row per seat)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def stage_constituencies(
         CREATE OR REPLACE TEMP TABLE new_constituency_results AS
         SELECT $election AS election_id, s."ONS ID" AS ons_code, s."Constituency name" AS name,
                trim(concat_ws(' ', s."Member first name", s."Member surname")) AS winner,
-               CASE upper(trim(s."Member gender")) WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' END AS winner_gender,
+               CASE left(upper(trim(s."Member gender")), 1) WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' END AS winner_gender,
                first.code AS party_code, second.code AS second_party_code, s."Result" AS result,
                s."Electorate" AS electorate, s."Valid votes" AS valid_votes, s."Invalid votes" AS invalid_votes,
                s."Majority" AS majority, s."Valid votes" / nullif(s."Electorate", 0) AS turnout,
@@ -130,3 +130,4 @@ def constituency_format(year: int, third: str) -> ResultsFormat:
 
 HOC_GE2017_CONSTITUENCIES = constituency_format(2017, "UKIP")
 HOC_GE2019_CONSTITUENCIES = constituency_format(2019, "BRX")
+HOC_GE2024_CONSTITUENCIES = constituency_format(2024, "RUK")  # gender spelt out: "Female", "Male"

@@ -1,7 +1,8 @@
-"""Commons Library general election 2019 results by candidate (no elected flag: the top vote wins)."""
+"""Commons Library general election results by candidate, 2019 and 2024 (no elected flag: the top vote wins)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -12,13 +13,13 @@ from corpus.results.records import ResultsFormat
 from corpus.results.stage import require, require_constituency_codes, stage_csv
 
 
-def stage_hoc_ge_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: ResultsFormat) -> None:
+def stage_hoc_ge_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: ResultsFormat, *, year: int) -> None:
     """Stage constituency candidacies (elected = most votes in the seat) and constituency names."""
     stage_csv(con, path, fmt.columns, nullstr=fmt.nullstr)
     require_constituency_codes(con, path)
     for column in ("Constituency name", "Party abbreviation", "Candidate surname", "Votes"):
         require(con, path, f'"{column}" IS NOT NULL', field=column, problem="the value is missing", fix="fill it in")
-    election = election_id("general", GENERAL_ELECTION_DAYS[2019])
+    election = election_id("general", GENERAL_ELECTION_DAYS[year])
     record_elections(con, [election])
     map_parties(
         con, 'SELECT DISTINCT "Party abbreviation" AS printed, "Party name" AS printed_name FROM staged', path.name
@@ -48,34 +49,40 @@ def stage_hoc_ge_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: Res
     )
 
 
-HOC_GE2019_CANDIDATES = ResultsFormat(
-    id="hoc-ge2019-candidates",
-    dataset="House of Commons Library, General election 2019: results by candidate",
-    licence="Open Parliament Licence v3.0",
-    columns=(
-        ("ONS ID", "VARCHAR"),
-        ("ONS region ID", "VARCHAR"),
-        ("Constituency name", "VARCHAR"),
-        ("County name", "VARCHAR"),
-        ("Region name", "VARCHAR"),
-        ("Country name", "VARCHAR"),
-        ("Constituency type", "VARCHAR"),
-        ("Party name", "VARCHAR"),
-        ("Party abbreviation", "VARCHAR"),
-        ("Electoral Commission party ID", "VARCHAR"),
-        ("MNIS party ID", "VARCHAR"),
-        ("Electoral Commission adjunct party ID", "VARCHAR"),
-        ("Candidate first name", "VARCHAR"),
-        ("Candidate surname", "VARCHAR"),
-        ("Candidate gender", "VARCHAR"),
-        ("Sitting MP", "VARCHAR"),
-        ("Former MP", "VARCHAR"),
-        ("Member MNIS ID", "VARCHAR"),
-        ("Votes", "UBIGINT"),
-        ("Share", "DOUBLE"),
-        ("Change", "DOUBLE"),
-        ("Democracy Club person ID", "VARCHAR"),
-    ),
-    stage=stage_hoc_ge_candidates,
-    description="Commons Library GE2019 results by candidate (ONS ID, ..., Party abbreviation, ..., Votes, Share)",
-)
+def candidates_format(year: int, person_id_column: str) -> ResultsFormat:
+    """The Commons Library's by-candidate format for `year`: the last column's name changed in 2024."""
+    return ResultsFormat(
+        id=f"hoc-ge{year}-candidates",
+        dataset=f"House of Commons Library, General election {year}: results by candidate",
+        licence="Open Parliament Licence v3.0",
+        columns=(
+            ("ONS ID", "VARCHAR"),
+            ("ONS region ID", "VARCHAR"),
+            ("Constituency name", "VARCHAR"),
+            ("County name", "VARCHAR"),
+            ("Region name", "VARCHAR"),
+            ("Country name", "VARCHAR"),
+            ("Constituency type", "VARCHAR"),
+            ("Party name", "VARCHAR"),
+            ("Party abbreviation", "VARCHAR"),
+            ("Electoral Commission party ID", "VARCHAR"),
+            ("MNIS party ID", "VARCHAR"),
+            ("Electoral Commission adjunct party ID", "VARCHAR"),
+            ("Candidate first name", "VARCHAR"),
+            ("Candidate surname", "VARCHAR"),
+            ("Candidate gender", "VARCHAR"),
+            ("Sitting MP", "VARCHAR"),
+            ("Former MP", "VARCHAR"),
+            ("Member MNIS ID", "VARCHAR"),
+            ("Votes", "UBIGINT"),
+            ("Share", "DOUBLE"),
+            ("Change", "DOUBLE"),
+            (person_id_column, "VARCHAR"),
+        ),
+        stage=partial(stage_hoc_ge_candidates, year=year),
+        description=f"Commons Library GE{year} results by candidate (ONS ID, ..., Party abbreviation, ..., Votes, Share)",
+    )
+
+
+HOC_GE2019_CANDIDATES = candidates_format(2019, "Democracy Club person ID")
+HOC_GE2024_CANDIDATES = candidates_format(2024, "DC Person ID")
