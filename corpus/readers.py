@@ -1,4 +1,4 @@
-"""Read articles from txt, md (YAML front matter), html and jsonl files, with manifest.jsonl metadata.
+"""Read articles from txt, md (YAML front matter), html and jsonl files, with manifest metadata (corpus/manifest.py).
 
 Every problem is reported as a `ReadProblem` naming the file (and line), and reading goes on with the
 rest: one bad file never costs the others.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,10 @@ import yaml
 from trafilatura.settings import set_date_params
 
 from corpus.chunk import split_sentences
+from corpus.manifest import MANIFEST_NAMES, FolderManifest, Manifests, parse_date
 from corpus.records import Article, ReadProblem
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
-MANIFEST_NAME = "manifest.jsonl"
 # Folder walks skip a folder's own paperwork; name such a file explicitly to ingest it.
 PAPERWORK_STEMS = {"readme", "license", "licence", "changelog", "source", "facts"}
 SNIFF_BYTES = 8192
@@ -33,50 +32,43 @@ Read = Article | ReadProblem
 
 def read_articles(paths: Iterable[Path]) -> Iterator[Read]:
     """Yield every article under `paths` (files or folders), and a ReadProblem for each bad input."""
+    manifests = Manifests()
     for path in paths:
         if path.is_dir():
-            yield from _read_folder(path)
-        elif path.is_file():
-            manifest, problems = _read_manifest(path.parent / MANIFEST_NAME)
+            manifest, problems = manifests.for_folder(path)
             yield from problems
-            yield from _read_file(path, manifest.get(path.name, {}))
+            yield from _read_folder(path, manifest)
+        elif path.is_file():
+            # Named on its own, a file is read even if the manifest marks it a copy: storing then spots copies.
+            manifest, problems = manifests.for_folder(path.parent)
+            yield from problems
+            yield from _read_file(path, manifest.meta_of(path.name))
         else:
             yield ReadProblem(path, "no such file or folder")
 
 
-def _read_folder(folder: Path) -> Iterator[Read]:
-    manifest, problems = _read_manifest(folder / MANIFEST_NAME)
-    yield from problems
-    if manifest:
+def _read_folder(folder: Path, manifest: FolderManifest) -> Iterator[Read]:
+    listed = manifest.listed()
+    if listed:
         # A manifest lists its folder's articles: files it does not name are not articles.
-        for name, meta in manifest.items():
-            yield from _read_file(folder / name, meta)
+        copies: list[str] = []
+        for name, row in listed:
+            is_copy, problem = manifest.is_marked_copy(folder, row)
+            if problem is not None:
+                yield problem
+            if is_copy:
+                copies.append(row.file)
+                continue
+            yield from _read_file(folder / name, row.meta)
+        if copies and manifest.source is not None:
+            files = "file" if len(copies) == 1 else "files"
+            yield ReadProblem(manifest.source.path, f"skipped {len(copies)} duplicate {files} the manifest marks "
+                              f"(duplicate_of), e.g. {copies[0]}", skipped=False)
         return
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES and path.name != MANIFEST_NAME:
+        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES and path.name not in MANIFEST_NAMES:
             if path.stem.lower() not in PAPERWORK_STEMS:
                 yield from _read_file(path, {})
-
-
-def _read_manifest(path: Path) -> tuple[dict[str, dict[str, Any]], list[ReadProblem]]:
-    """Map file name -> metadata from a manifest.jsonl, if there is one."""
-    if not path.is_file():
-        return {}, []
-    entries: dict[str, dict[str, Any]] = {}
-    problems: list[ReadProblem] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(ReadProblem(path, f"not valid JSON ({error.msg})", line=number))
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("file"), str):
-            problems.append(ReadProblem(path, 'each line needs a "file" field naming an article', line=number))
-            continue
-        entries[record["file"]] = record
-    return entries, problems
 
 
 def _read_file(path: Path, meta: dict[str, Any]) -> Iterator[Read]:
@@ -173,7 +165,7 @@ def _make_article(
     if not text:
         yield ReadProblem(path, "no text after the metadata, skipped", line=line)
         return
-    published, bad_date = _parse_date(meta.get("published", meta.get("date")))
+    published, bad_date = parse_date(meta.get("published", meta.get("date")))
     if bad_date:
         yield ReadProblem(path, f"published {bad_date!r} is not a date; stored as unknown", line=line, skipped=False)
     extra = {k: str(v) for k, v in meta.items() if k not in KNOWN_FIELDS and v is not None}
@@ -200,20 +192,6 @@ def guess_title(text: str) -> str:
     if len(sentence) <= TITLE_MAX_CHARS:
         return sentence
     return sentence[: TITLE_MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _parse_date(value: Any) -> tuple[date | None, str | None]:
-    """Return (date, None), or (None, the bad value) when it is not a date."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
-    try:
-        return date.fromisoformat(str(value).strip()[:10]), None
-    except ValueError:
-        return None, str(value)
 
 
 def _optional_str(value: Any) -> str | None:
