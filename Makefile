@@ -17,7 +17,8 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-general-elections/HoC-GE2017-results-by-constituency.csv \
 	hoc-general-elections/HoC-GE2019-results-by-constituency.csv \
 	hoc-general-elections/HoC-GE2019-results-by-candidate.csv \
-	hoc-general-elections/parliament-2017-candidates.csv)
+	hoc-general-elections/parliament-2017-candidates.csv \
+	hoc-local-elections-2022/councillor_party_affiliation_1973_2022.csv)
 
 .PHONY: help setup browser run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-peers bench-scale bench-report peers clean
 

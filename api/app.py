@@ -21,12 +21,13 @@ from api.chat import BotUnavailable, ChatService
 from api.chat import router as chat_router
 from api.guard import Gate
 from api.problems import documented, problem_response
-from api.schemas import SearchHitOut, SearchResponse
+from api.schemas import SearchHitOut, SearchResponse, SourcesResponse
 from api.settings import Settings
 from api.slack import slack_router
 from bot.ask import Bot
 from bot.sessions import BadSessionId, SessionStore
 from bot.text import BadQuestion
+from corpus.catalogue import catalogue
 from corpus.store import StoreError
 from index.embed import Embedder
 from index.generation import IndexOutOfDate
@@ -92,6 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         bot = _bot(request)
         return {"status": "ok", **bot.store.coverage_counts(),
                 "elections": [e.id for e in bot.gazetteer.elections]}
+
+    @app.get("/sources", response_model=SourcesResponse, responses=documented(401, 429, 500, 503))
+    def sources(request: Request) -> SourcesResponse:
+        """Every results dataset the bot answers from (publisher, licence, rows, when loaded) and every outlet
+        its articles come from, with their counts."""
+        return SourcesResponse.from_catalogue(*catalogue(_bot(request).store.connection))
 
     @app.get("/search", response_model=SearchResponse, responses=documented(401, 413, 422, 429, 500, 503))
     def search(

@@ -25,6 +25,7 @@ from bot.conversation import Conversation
 from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, route_chart, run_suite
 from bot.sessions import BadSessionId, SessionStore
 from bot.text import BadQuestion
+from corpus.catalogue import catalogue
 from corpus.results import import_results_files, results_status
 from corpus.store import Store, StoreError
 from index.build import IngestReport, ingest, remove
@@ -136,8 +137,13 @@ def status_command(data_dir: DataDir = None) -> None:
     status = _guard(lambda: describe_store(settings.data_dir))
     with Store.open(settings.data_dir, read_only=True) as store:
         status.update(results_status(store))
+        datasets, outlets = catalogue(store.connection)
     for name, value in status.items():
         out.print(f"{name:>26}: {value}", highlight=False)
+    for heading, entries in (("datasets", datasets), ("article sources", outlets)):
+        out.print(f"{heading:>26}: {len(entries) or 'none'}", highlight=False)
+        for entry in entries:
+            out.print(f"{'':>28}{entry}", highlight=False)
     if status.get("index") != "up to date":
         raise typer.Exit(1)
 

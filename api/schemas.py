@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import asdict
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.answer import Answer, Outcome
 from bot.sessions import SESSION_ID
 from bot.text import MAX_QUESTION_CHARS, QUESTION_PATTERN
+from corpus.catalogue import DatasetEntry, OutletEntry
 from index.hybrid import SearchHit
 
 
@@ -83,6 +85,15 @@ class CitationOut(BaseModel):
     score: float
 
 
+class DatasetOut(BaseModel):
+    """A dataset an answer's figures come from (corpus/results/provenance.py)."""
+
+    title: str
+    publisher: str | None
+    licence: str | None
+    url: str | None
+
+
 class ChatResponse(BaseModel):
     """The answer contract shared by POST /chat, `hustings ask --json`, Slack and the evaluation suite."""
 
@@ -98,6 +109,7 @@ class ChatResponse(BaseModel):
     citations: list[CitationOut]
     sql: str | None
     rows: list[dict[str, Any]]
+    datasets: list[DatasetOut] = Field(default_factory=list, description="The datasets the figures come from")
     timings_ms: dict[str, float]
 
     @classmethod
@@ -113,5 +125,41 @@ class ChatResponse(BaseModel):
             citations=[CitationOut(**{f: getattr(c, f) for f in CitationOut.model_fields}) for c in answer.citations],
             sql=answer.sql,
             rows=list(answer.rows),
+            datasets=[DatasetOut(title=d.title, publisher=d.publisher or None, licence=d.licence, url=d.url)
+                      for d in answer.datasets],
             timings_ms={k: round(v, 2) for k, v in answer.timings_ms.items()},
         )
+
+
+class SourceDatasetOut(BaseModel):
+    """One imported results file, as the dataset it is."""
+
+    file: str
+    title: str
+    publisher: str | None
+    licence: str | None
+    url: str | None
+    rows: int
+    loaded_at: datetime = Field(description="When it was loaded, UTC")
+    retrieved: date | None = Field(description="When this copy was obtained (its sidecar's date, else the file's)")
+    format: str
+
+
+class OutletOut(BaseModel):
+    """The articles of one outlet."""
+
+    source: str
+    articles: int
+    with_url: int
+
+
+class SourcesResponse(BaseModel):
+    """Every dataset and article source the bot answers from."""
+
+    datasets: list[SourceDatasetOut]
+    articles: list[OutletOut]
+
+    @classmethod
+    def from_catalogue(cls, datasets: list[DatasetEntry], outlets: list[OutletEntry]) -> SourcesResponse:
+        return cls(datasets=[SourceDatasetOut(**asdict(d)) for d in datasets],
+                   articles=[OutletOut(**asdict(o)) for o in outlets])

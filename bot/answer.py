@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.gazetteer import Place
+from corpus.results.records import Dataset
 
 Route = Literal["sql", "passages", "hybrid", "none"]
 # What kind of reply it is: a figure from the results, a quote from the coverage, both, no data for that
@@ -54,3 +55,4 @@ class Answer:
     outcome: Outcome = field(kw_only=True)  # said by whoever makes the answer: never inferred from empty fields
     understood: str = field(default="", kw_only=True)  # what the question was read as, in a short line
     keys: Keys | None = field(default=None, kw_only=True)  # a results answer's codes; not part of the contract
+    datasets: tuple[Dataset, ...] = field(default=(), kw_only=True)  # where a figure's rows come from

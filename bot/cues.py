@@ -40,6 +40,7 @@ class Cues:
     overall_majority: bool = False
     names_wards: bool = False
     across_wards: bool = False
+    names_councillors: bool = False
     asks_who: bool = False
     explains: bool = False
     asks_figure: bool = False

@@ -98,7 +98,7 @@ class Evidence:
         if route == "hybrid" and figure is not None and coverage is not None:
             return Answer(f"{figure.text}\n\n{coverage.text}", "hybrid", min(figure.confidence, coverage.confidence),
                           citations=coverage.citations, sql=figure.sql, rows=figure.rows, outcome="both",
-                          keys=figure.keys)
+                          keys=figure.keys, datasets=figure.datasets)
         if route == "hybrid" and figure is not None and figure.sql is not None:
             # Both sources were asked and the coverage had nothing on it: give the figure and say so, rather
             # than drop the second half of the question without a word.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from bot.sources import Source, load_sources
 from corpus.results.names import normalise_name, without_possessive
 from corpus.store import Store
 
@@ -63,6 +64,7 @@ class Gazetteer:
         surnames: dict[tuple[str, str], set[str]] | None = None,
         mps: set[str] | None = None,
         yearly: dict[str, list[int]] | None = None,
+        sources: dict[str, Source] | None = None,
     ) -> None:
         self.party_aliases = party_aliases
         self.party_names = party_names
@@ -75,12 +77,21 @@ class Gazetteer:
         self.people = people or {}  # a candidate's name key -> the candidate
         self.printed = printed or {}  # a ward's or candidate's code -> its names as the files print them
         self.yearly = yearly or {}  # a council known only by yearly snapshots -> their years
+        self.sources = sources or {}  # an imported file's name -> its dataset, as answers credit it
         # (place's ONS code, a surname) -> the name keys of the candidates of that surname who stood there
         self.surnames = surnames or {}
         self.mps = mps or set()  # the name keys of candidates elected at a general election the results hold
         self._surnames_anywhere: dict[str, set[str]] = defaultdict(set)
         for (_, surname), keys in self.surnames.items():
             self._surnames_anywhere[surname] |= keys
+        # A constituency redrawn keeps its name and gets a new code: the codes of one name, oldest first. A
+        # name is one place to mention (its newest seat); each election is answered of the seat fought then.
+        self.same_named = _same_named(place_aliases, self._held, self.elections)
+        if self.same_named:
+            newest = {code: Place("constituency", codes[-1], "") for code, codes in self.same_named.items()}
+            for alias, places in place_aliases.items():
+                if any(p.code in newest for p in places):
+                    place_aliases[alias] = {p for p in places if p.code not in newest or p.code == newest[p.code].code}
         self.councils = {p.code: p for places in place_aliases.values() for p in places if p.kind == "council"}
         self.places_by_first_word: dict[str, set[str]] = defaultdict(set)
         self._aliases_by_place: dict[Place, list[str]] = defaultdict(list)
@@ -174,7 +185,7 @@ class Gazetteer:
                 if area:
                     surnames[(area, surname_of(key))].add(key)
         return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards), people,
-                   printed, dict(surnames), mps, yearly)
+                   printed, dict(surnames), mps, yearly, load_sources(store.connection))
 
     def person_by_surname(self, surname: str, areas: set[str] | None = None) -> Place | None:
         """The one candidate with that surname who stood in one of `areas`, else None. Anywhere (`areas` None),
@@ -196,9 +207,20 @@ class Gazetteer:
         return self.party_names.get(code, code)
 
     def elections_held_for(self, place: Place) -> list[Election]:
-        """The elections the results hold anything for at this place, oldest first."""
-        held = self._held.get(place.code, set())
+        """The elections the results hold anything for at this place (or any seat of its name), oldest first."""
+        held = set().union(*(self._held.get(code, set()) for code in self.same_named.get(place.code, (place.code,))))
         return [e for e in self.elections if e.id in held]
+
+    def seat_at(self, place: Place, election: Election) -> Place:
+        """The seat of `place`'s name that was fought at `election` (itself unless the seat was redrawn)."""
+        for code in self.same_named.get(place.code, ()):
+            if election.id in self._held.get(code, set()):
+                return Place(place.kind, code, place.name)
+        return place
+
+    def redrawn(self, place: Place, elections: list[Election]) -> bool:
+        """The elections were fought in different seats of `place`'s name."""
+        return len({self.seat_at(place, e).code for e in elections}) > 1
 
     def elections_of(self, kind: str | None = None, year: int | None = None) -> list[Election]:
         """Elections of a kind and/or year, oldest first."""
@@ -216,6 +238,26 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+def _same_named(
+    place_aliases: dict[str, set[Place]], held: dict[str, set[str]], elections: list[Election]
+) -> dict[str, tuple[str, ...]]:
+    """Constituency code -> the codes of every constituency of its name, oldest first (by the first election the
+    results hold for each); only names that more than one code has had."""
+    order = {e.id: n for n, e in enumerate(elections)}
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for places in place_aliases.values():
+        for place in places:
+            if place.kind == "constituency":
+                by_name[normalise_name(place.name)].add(place.code)
+    same: dict[str, tuple[str, ...]] = {}
+    for codes in by_name.values():
+        if len(codes) > 1:
+            ordered = tuple(sorted(codes, key=lambda c: (min((order.get(e, -1) for e in held.get(c, ())),
+                                                             default=-1), c)))
+            same.update(dict.fromkeys(ordered, ordered))
+    return same
 
 
 COMPASS = ("north east", "north west", "south east", "south west", "north", "south", "east", "west", "central")

@@ -169,19 +169,33 @@ ORDER BY CASE WHEN $smallest THEN r.turnout ELSE -r.turnout END, r.name
 LIMIT $limit;
 
 -- name: seats_changed
--- Seats won by another party than at the general election before (2017 and 2019 were fought on the same
--- boundaries, so a constituency's code is the same seat). $party gained them ($gain) or lost them, from or
--- to $other when one is named.
-SELECT r.name AS constituency, r.ons_code, pb.name AS party_before, b.party_code AS before_code,
-       pa.name AS party_after, r.party_code AS after_code, r.winner, r.source_file
-FROM constituency_results r
-JOIN constituency_results b ON b.ons_code = r.ons_code AND b.election_id = $previous
-JOIN parties pa ON pa.code = r.party_code JOIN parties pb ON pb.code = b.party_code
-JOIN constituencies c ON c.ons_code = r.ons_code
-WHERE r.election_id = $election AND r.party_code <> b.party_code AND ($region IS NULL OR $region IN (c.region, c.country))
-  AND ($party IS NULL OR CASE WHEN $gain THEN r.party_code = $party ELSE b.party_code = $party END)
-  AND ($other IS NULL OR CASE WHEN $gain THEN b.party_code = $other ELSE r.party_code = $other END)
-ORDER BY r.name;
+-- Seats won by another party than at the general election before. A seat fought on the same boundaries keeps
+-- its code, so the two results are joined on it; a redrawn seat (a new code: all but a few in 2024) has no
+-- earlier result of its own, and the Commons Library's label ("Lab gain from Con") says whom it was taken
+-- from, against its notional result on the new boundaries (`notional`). $party gained them ($gain) or lost
+-- them, from or to $other when one is named.
+WITH changed AS (
+    SELECT r.ons_code, r.name, b.party_code AS before_code, r.party_code AS after_code, r.winner, r.source_file,
+           false AS notional
+    FROM constituency_results r
+    JOIN constituency_results b ON b.ons_code = r.ons_code AND b.election_id = $previous
+    WHERE r.election_id = $election AND r.party_code <> b.party_code
+    UNION ALL
+    SELECT r.ons_code, r.name, coalesce(a.code, 'OTH'), r.party_code, r.winner, r.source_file, true
+    FROM constituency_results r
+    LEFT JOIN party_aliases a ON a.alias = norm_name(regexp_extract(r.result, ' gain from (.+)$', 1))
+    WHERE r.election_id = $election AND r.result LIKE '% gain from %'
+      AND NOT EXISTS (SELECT 1 FROM constituency_results b WHERE b.ons_code = r.ons_code AND b.election_id = $previous)
+)
+SELECT s.name AS constituency, s.ons_code, pb.name AS party_before, s.before_code, pa.name AS party_after,
+       s.after_code, s.winner, s.notional, s.source_file
+FROM changed s
+JOIN parties pa ON pa.code = s.after_code JOIN parties pb ON pb.code = s.before_code
+JOIN constituencies c ON c.ons_code = s.ons_code
+WHERE ($region IS NULL OR $region IN (c.region, c.country))
+  AND ($party IS NULL OR CASE WHEN $gain THEN s.after_code = $party ELSE s.before_code = $party END)
+  AND ($other IS NULL OR CASE WHEN $gain THEN s.before_code = $other ELSE s.after_code = $other END)
+ORDER BY s.name;
 
 -- name: candidate_ranking
 SELECT v.candidate, p.name AS party, v.party_code, v.constituency_name AS constituency, v.ons_code, v.votes,
@@ -374,3 +388,35 @@ SELECT * FROM (
     WINDOW ward AS (PARTITION BY c.ons_code, c.ward_name))
 WHERE list_contains($names, candidate)
 ORDER BY votes DESC NULLS LAST;
+
+-- name: national_councillors
+-- Councillors in Great Britain by party in $year (the latest year counted when none is asked). The count
+-- names four parties: the SNP and Plaid Cymru are one figure (NAT), and every other party is among others (OTH).
+SELECT n.year, p.name AS party, n.party_code, n.councillors, n.total,
+       round(100.0 * n.councillors / n.total, 1) AS share_percent, n.dataset, n.source_file
+FROM national_councillors n JOIN parties p ON p.code = n.party_code
+WHERE n.year = coalesce($year, (SELECT max(year) FROM national_councillors))
+  AND ($party IS NULL OR n.party_code = CASE WHEN $party IN ('SNP', 'PC') THEN 'NAT'
+                                             WHEN $party IN ('CON', 'LAB', 'LD', 'NAT', 'OTH') THEN $party
+                                             ELSE 'OTH' END)
+ORDER BY n.councillors DESC, p.name;
+
+-- name: national_councillor_years
+SELECT min(year) AS first_year, max(year) AS last_year, count(DISTINCT year) > 0 AS recorded,
+       list(DISTINCT year ORDER BY year) AS years,
+       (SELECT list(y ORDER BY y) FROM range(min(year), max(year) + 1) t(y)
+        WHERE y NOT IN (SELECT year FROM national_councillors)) AS missing
+FROM national_councillors;
+
+-- name: councillors_lead
+-- The latest year $party had more councillors in Great Britain than $other (the SNP and Plaid Cymru as one).
+SELECT p.year, p.councillors AS party_councillors, o.councillors AS other_councillors, p.source_file,
+       (SELECT max(year) FROM national_councillors) AS last_year,
+       (SELECT min(year) FROM national_councillors) AS first_year
+FROM national_councillors p
+JOIN national_councillors o
+  ON o.year = p.year AND o.party_code = CASE WHEN $other IN ('SNP', 'PC') THEN 'NAT' ELSE $other END
+WHERE p.party_code = CASE WHEN $party IN ('SNP', 'PC') THEN 'NAT' ELSE $party END
+  AND p.councillors > o.councillors
+ORDER BY p.year DESC
+LIMIT 1;

@@ -11,6 +11,7 @@ from typing import Any, Literal, get_args
 
 import jinja2
 import yaml
+from jinja2.runtime import Context
 
 from bot.lexicon import lexicon
 from bot.sql import queries
@@ -56,6 +57,7 @@ class Intent:
     unrecorded_say: jinja2.Template | None
     requires: tuple[str, ...]
     one_election: bool
+    by_year: bool
     compares: str | None
     previous: bool
     no_previous: jinja2.Template | None
@@ -164,6 +166,7 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
         empty_outcome=str(empty.get("outcome", "figure")), unrecorded=unrecorded,
         unrecorded_say=environment.from_string(unrecorded_say) if unrecorded_say else None,
         requires=tuple(entry.get("requires", ())), one_election=bool(entry.get("one_election")),
+        by_year=bool(entry.get("by_year")) or entry["place"] == "yearly",
         compares=entry.get("compares"), previous=bool(entry.get("previous")), no_previous=sentence("no_previous"),
         lists=entry.get("lists"), why=str(entry.get("why", DEFAULT_WHY)),
     )
@@ -216,9 +219,13 @@ def everyday(name: str) -> str:
     return EVERYDAY.get(name, name)
 
 
-def source(row: dict[str, Any] | None, sentence: bool = False) -> str:
-    """Where a row's figure comes from, as the sentence cites it."""
+@jinja2.pass_context
+def source(context: Context, row: dict[str, Any] | None, sentence: bool = False) -> str:
+    """Where a row's figure comes from, as the sentence credits it: the dataset, its publisher and licence (the
+    file's name where the store knows no more of it)."""
     file = (row or {}).get("source_file")
     if not file:
         return ""
-    return f" Source: {file}." if sentence else f" (source: {file})"
+    known = context.get("sources", {}).get(file)
+    said = known.cited() if known is not None else file
+    return f" Source: {said}." if sentence else f" (source: {said})"

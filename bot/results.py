@@ -14,6 +14,7 @@ from bot.lexicon import lexicon
 from bot.registry import Intent, Where, election_kind, everyday, registry, render
 from bot.sql import QueryResult, run_query
 from bot.understand import Question
+from corpus.results.records import Dataset
 
 SURE = 0.95
 DEFAULTED = 0.85  # no year given: the latest election with results was assumed, and said
@@ -36,7 +37,7 @@ def answer_from_results(
     intent = intent_for(question, listed)
     if intent is None:
         return None
-    if intent.where == "yearly":
+    if intent.by_year:
         return _by_year(intent, question, connection, gazetteer)
     elections, note = _elections(question, intent, gazetteer, listed)
     if note is not None or not elections:
@@ -45,7 +46,7 @@ def answer_from_results(
     if intent.one_election:
         elections, parties = elections[-1:], parties[:1]
     answers = [_answer(intent, question, connection, gazetteer, e, p, listed) for e in elections for p in parties]
-    return _joined(intent, question, [a for a in answers if a is not None])
+    return _joined(intent, question, [a for a in answers if a is not None], gazetteer)
 
 
 def answerable(question: Question) -> bool:
@@ -96,6 +97,7 @@ def _answer(
         if party is not None and (stood := rename.at(party, election.day)) != party:
             party, renamed = stood, rename.say
     place = question.places[0] if question.places and not listed else None
+    place = gazetteer.seat_at(place, election) if place is not None else None  # a redrawn seat: the one fought then
     ward = question.ward if intent.where == "ward" else None
     person = question.person if intent.where == "candidate" else None
     before = [e for e in gazetteer.elections_of(election.kind) if e.day < election.day]
@@ -111,6 +113,7 @@ def _answer(
         "overall_majority": question.cues.overall_majority,
         "limit": question.cues.how_many or LIST_SIZE, "listed": listed, "position": question.position,
         "name_of": lambda code: everyday(gazetteer.party_name(code)),  # a party code, as a sentence names it
+        "sources": gazetteer.sources,
         "other": everyday(gazetteer.party_name(question.parties[1])) if len(question.parties) > 1 else None,
     }
     if intent.previous and previous is None:
@@ -147,28 +150,52 @@ def _answer(
     confidence = SURE if question.years or question.latest else DEFAULTED
     text = _capitalised(render(intent.says, values)) + (f" {renamed}" if renamed else "")
     return Answer(text, "sql", confidence, sql=result.sql, rows=tuple(result.rows), outcome="figure",
-                  keys=_keys(intent, result, gazetteer))
+                  keys=_keys(intent, result, gazetteer), datasets=datasets_of(result.rows, gazetteer))
 
 
 def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConnection,
              gazetteer: Gazetteer) -> Answer | None:
-    """A council known only by yearly snapshots: the year asked (or the latest), said as what it is."""
-    place = question.places[0]
-    years = list(question.years) or gazetteer.yearly.get(place.code, [])[-1:]
+    """Figures counted by year, not by election: a council known only by yearly snapshots, councillors in Great
+    Britain. The years asked, else the latest (the snapshots' own, or the query's when it is given no year)."""
+    place = question.places[0] if intent.where == "yearly" else None
+    latest: list[int | None] = [*gazetteer.yearly.get(place.code, [])[-1:]] if place else [None]
+    years: list[int | None] = [*question.years] or latest
+    # Two parties are each counted and compared where the intent compares a figure; else the second is `other`
+    # ("When did the Conservatives last have more councillors than Labour?").
+    paired = intent.compares is None and len(question.parties) > 1
+    parties: list[str | None] = [*question.parties[:1 if paired else None]] or [None]
+    other = question.parties[1] if paired else None
     answers = []
     for year in years:
-        values: dict[str, Any] = {"place": place.name, "day": str(year), "name_of": lambda code: everyday(
-            gazetteer.party_name(code))}
-        result = run_query(connection, intent.queries[0].name, year=year, authority=place.name)
-        if not result.rows:
-            assert intent.empty is not None
-            answers.append(Answer(render(intent.empty, values), "sql", SURE, sql=result.sql, outcome="no_data",
+        for party in parties:
+            params = {"year": year, "authority": place.name if place else None, "party": party, "other": other}
+            result = run_query(connection, intent.queries[0].name, **params)
+            values: dict[str, Any] = {
+                "place": place.name if place else None, "day": str(year or ""), "asked": party,
+                "party": everyday(gazetteer.party_name(party)) if party else None,
+                "other": everyday(gazetteer.party_name(other)) if other else None, "other_code": other,
+                "name_of": lambda code: everyday(gazetteer.party_name(code)), "rows": result.rows,
+                "sources": gazetteer.sources,
+                "row": result.rows[0] if result.rows else None, "also": {}, "also_rows": {}}
+            if result.rows:
+                values["day"] = str(result.rows[0].get("year", year))
+                answers.append(Answer(_capitalised(render(intent.says, values)), "sql", SURE if year else DEFAULTED,
+                                      sql=result.sql, rows=tuple(result.rows), outcome="figure",
+                                      keys=Keys(intent.name, tuple(p for p in (party,) if p)),
+                                      datasets=datasets_of(result.rows, gazetteer)))
+                continue
+            held = run_query(connection, intent.unrecorded, **params).rows[0] if intent.unrecorded else None
+            if held is not None and not held["recorded"]:
+                return None  # the results hold no such count at all: not this intent's to answer
+            if held is not None and intent.unrecorded_say is not None:
+                text = render(intent.unrecorded_say, {**values, "held": held})
+            elif intent.empty is not None:
+                text = render(intent.empty, values)
+            else:
+                continue
+            answers.append(Answer(_capitalised(text), "sql", SURE, sql=result.sql, outcome="no_data",
                                   keys=Keys(intent.name)))
-            continue
-        values.update(rows=result.rows, row=result.rows[0], also={}, also_rows={})
-        answers.append(Answer(_capitalised(render(intent.says, values)), "sql", DEFAULTED, sql=result.sql,
-                              rows=tuple(result.rows), outcome="figure", keys=Keys(intent.name)))
-    return _joined(intent, question, answers)
+    return _joined(intent, question, answers, gazetteer)
 
 
 def _empty(intent: Intent, connection: duckdb.DuckDBPyConnection, params: dict[str, Any], values: dict[str, Any],
@@ -235,12 +262,28 @@ def _elections(
     return chosen, None
 
 
-def _joined(intent: Intent, question: Question, answers: list[Answer]) -> Answer | None:
+def datasets_of(rows: Any, gazetteer: Gazetteer) -> tuple[Dataset, ...]:
+    """The datasets the rows' figures come from, in the order the rows first name them."""
+    files = dict.fromkeys(row.get("source_file") for row in rows)
+    return tuple(gazetteer.sources[f].dataset for f in files if f in gazetteer.sources)
+
+
+def _redrawn(question: Question, gazetteer: Gazetteer) -> bool:
+    """The question compares elections of one constituency's name fought on different boundaries."""
+    if not question.places or question.places[0].kind != "constituency" or len(question.years) < 2:
+        return False
+    place = question.places[0]
+    return gazetteer.redrawn(place, [e for e in gazetteer.elections_held_for(place) if e.day.year in question.years])
+
+
+def _joined(intent: Intent, question: Question, answers: list[Answer], gazetteer: Gazetteer) -> Answer | None:
     """One answer per (election, party) asked about, joined: comparisons come out as sentences in turn, and
     two parties in one election are compared on the intent's figure."""
     if len(answers) <= 1:
         return answers[0] if answers else None
-    verdict = _verdict(intent, question, answers)
+    verdict = _verdict(intent, question, answers) if not _redrawn(question, gazetteer) else (
+        f"{question.places[0].name} was redrawn between those elections: these are two different seats of one "
+        "name, so no change is worked out.")
     keys = [a.keys for a in answers if a.keys is not None]
     return Answer(
         " ".join([*(a.text for a in answers), *([verdict] if verdict else [])]), "sql",
@@ -248,6 +291,7 @@ def _joined(intent: Intent, question: Question, answers: list[Answer]) -> Answer
         rows=tuple(r for a in answers for r in a.rows),
         outcome="figure" if any(a.outcome == "figure" for a in answers) else answers[0].outcome,
         keys=Keys(intent.name, tuple(dict.fromkeys(p for k in keys for p in k.parties))),
+        datasets=tuple(dict.fromkeys(d for a in answers for d in a.datasets)),
     )
 
 

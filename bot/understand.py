@@ -91,6 +91,8 @@ def understand(text: str, gazetteer: Gazetteer) -> Question:
     # mention of Westminster, the Parliament.
     kind = _election_kind(" ".join(w for i, w in enumerate(words) if i not in used), years, gazetteer)
     places, ambiguous = settle_kind(mentions, kind)
+    if kind is None and any({o.kind for o in a.options} == {"council", "constituency"} for a in ambiguous):
+        places, ambiguous = settle_kind(mentions, _kind_of_measure(norm, bool(parties)))
     if isinstance(ward, Ambiguity):
         # a ward's council found only as a misspelling ("Park ward" in "Wolverhamton")
         councils = {p.code for p in places if p.kind == "council"}
@@ -167,6 +169,20 @@ def _election_kind(norm: str, years: tuple[int, ...], gazetteer: Gazetteer) -> L
             return kind
     kinds = {e.kind for e in gazetteer.elections if e.day.year in years}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+def _kind_of_measure(norm: str, party: bool) -> Literal["local", "general"] | None:
+    """The kind of election a question is read of when only one kind of place has what it asks: a constituency's
+    majority ("Labour's majority in Chorley"). A winner or a turnout either has, so a name both have stays a
+    question to ask back."""
+    from bot.registry import registry  # the registry reads questions: imported where it is needed
+
+    readable = []
+    for kind, where in (("local", "council"), ("general", "constituency")):
+        measure = lexicon().measure(norm, kind, party)
+        if measure is not None and any(i.where == where and measure in i.measures for i in registry().intents):
+            readable.append(kind)
+    return readable[0] if len(readable) == 1 else None  # type: ignore[return-value]
 
 
 def _kind_of_places(places: list[Place]) -> Literal["local", "general"] | None:

@@ -79,6 +79,12 @@ CREATE TABLE IF NOT EXISTS sources (
     imported_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS sha256 TEXT;  -- of the file's bytes; NULL in stores made before it
+-- The dataset the file is (corpus/results/provenance.py): its format's, or its sidecar's. `dataset` above is
+-- "publisher, title"; stores made before these columns have them NULL until the file is imported again.
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS title TEXT;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS publisher TEXT;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS url TEXT;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS retrieved DATE;
 
 -- 'local-2018-05-03', 'general-2019-12-12': kind and polling day.
 CREATE TABLE IF NOT EXISTS elections (
@@ -328,6 +334,18 @@ CREATE TABLE IF NOT EXISTS national_results (
     dataset       TEXT NOT NULL,
     source_file   TEXT NOT NULL,
     PRIMARY KEY (election_id, party_code)
+);
+
+-- Councillors in Great Britain by party, each year (Commons Library): a party's count, and every party's.
+-- NAT is the file's one column for the SNP and Plaid Cymru together; OTH every other party and independent.
+CREATE TABLE IF NOT EXISTS national_councillors (
+    year          INTEGER NOT NULL,
+    party_code    TEXT NOT NULL,
+    councillors   INTEGER NOT NULL,
+    total         INTEGER,
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL,
+    PRIMARY KEY (year, party_code)
 );
 
 -- Where the sources disagree, or a name could not be placed. Recomputed after every import, so it

@@ -187,6 +187,7 @@ CANONICAL = ResultsFormat(
     id="canonical",
     dataset="canonical results file",
     licence=None,
+    publisher="",  # each file names its own: a sidecar beside it (FORMAT.md), else its rows' `dataset`
     columns=COLUMNS,
     stage=stage_canonical,
     description="hustings canonical results CSV (record, election, area_code, ...; see corpus/results/FORMAT.md)",

@@ -15,6 +15,7 @@ from corpus.results.hoc_constituencies import (
     HOC_GE2019_CONSTITUENCIES,
     HOC_GE2024_CONSTITUENCIES,
 )
+from corpus.results.hoc_councillors import HOC_COUNCILLORS
 from corpus.results.hoc_ge_candidates import HOC_GE2019_CANDIDATES, HOC_GE2024_CANDIDATES
 from corpus.results.hoc_wards import HOC_WARDS, ward_results_format
 from corpus.results.leap import LEAP
@@ -25,6 +26,7 @@ from corpus.results.records import ResultsFormat
 FORMATS: tuple[ResultsFormat, ...] = (
     HOC_COMPOSITION,
     HOC_CANDIDATES,
+    HOC_COUNCILLORS,
     LEAP,
     OPEN_COUNCIL_DATA,
     HOC_GE2017_CONSTITUENCIES,

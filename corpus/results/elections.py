@@ -8,6 +8,12 @@ from datetime import date, timedelta
 import duckdb
 
 ELECTION_ID = re.compile(r"^(local|general)-(\d{4}-\d{2}-\d{2})$")
+# The Commons Library's briefing of each general election's results (its tables are the files we read).
+BRIEFINGS = {
+    2017: "https://commonslibrary.parliament.uk/research-briefings/cbp-7979/",
+    2019: "https://commonslibrary.parliament.uk/research-briefings/cbp-8749/",
+    2024: "https://commonslibrary.parliament.uk/research-briefings/cbp-10009/",
+}
 GENERAL_ELECTION_DAYS = {
     2001: date(2001, 6, 7),
     2005: date(2005, 5, 5),

@@ -68,8 +68,9 @@ def stage_hoc_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: Result
 
 HOC_CANDIDATES = ResultsFormat(
     id="hoc-local-candidates",
-    dataset="House of Commons Library, Local Elections Handbook: results by candidate",
+    dataset="Local Elections Handbook: results by candidate",
     licence="Open Parliament Licence v3.0",
+    publisher="House of Commons Library",
     columns=(
         ("COUNTYCODE", "VARCHAR"),
         ("COUNTYNAME", "VARCHAR"),

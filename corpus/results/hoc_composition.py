@@ -75,8 +75,10 @@ def stage_hoc_composition(con: duckdb.DuckDBPyConnection, path: Path, fmt: Resul
 
 HOC_COMPOSITION = ResultsFormat(
     id="hoc-council-composition",
-    dataset="House of Commons Library CBP-9545, Local elections 2022: council composition and control",
+    dataset="Local elections 2022 (CBP-9545): council composition and control",
     licence="Open Parliament Licence v3.0",
+    publisher="House of Commons Library",
+    url="https://commonslibrary.parliament.uk/research-briefings/cbp-9545/",
     columns=(
         ("ons_code", "VARCHAR"),
         ("council_name", "VARCHAR"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from corpus.results.elections import GENERAL_ELECTION_DAYS, election_id, record_elections
+from corpus.results.elections import BRIEFINGS, GENERAL_ELECTION_DAYS, election_id, record_elections
 from corpus.results.parties import map_parties
 from corpus.results.records import ResultsFormat
 from corpus.results.stage import require, require_constituency_codes, require_unique, stage_csv
@@ -120,8 +120,10 @@ def constituency_format(year: int, third: str) -> ResultsFormat:
     """The Commons Library's by-constituency format for the general election of `year`."""
     return ResultsFormat(
         id=f"hoc-ge{year}-constituencies",
-        dataset=f"House of Commons Library, General election {year}: results by constituency",
+        dataset=f"General election {year}: results by constituency",
         licence="Open Parliament Licence v3.0",
+        publisher="House of Commons Library",
+        url=BRIEFINGS.get(year),
         columns=(*LEADING, *((party, "UBIGINT") for party in party_columns(third)), *TRAILING),
         stage=partial(stage_constituencies, year=year, third=third),
         description=f"Commons Library GE{year} results by constituency (ONS ID, ..., Con, Lab, LD, {third}, ...)",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from corpus.results.elections import GENERAL_ELECTION_DAYS, election_id, record_elections
+from corpus.results.elections import BRIEFINGS, GENERAL_ELECTION_DAYS, election_id, record_elections
 from corpus.results.parties import map_parties
 from corpus.results.records import ResultsFormat
 from corpus.results.stage import require, require_constituency_codes, stage_csv
@@ -53,8 +53,10 @@ def candidates_format(year: int, person_id_column: str) -> ResultsFormat:
     """The Commons Library's by-candidate format for `year`: the last column's name changed in 2024."""
     return ResultsFormat(
         id=f"hoc-ge{year}-candidates",
-        dataset=f"House of Commons Library, General election {year}: results by candidate",
+        dataset=f"General election {year}: results by candidate",
         licence="Open Parliament Licence v3.0",
+        publisher="House of Commons Library",
+        url=BRIEFINGS.get(year),
         columns=(
             ("ONS ID", "VARCHAR"),
             ("ONS region ID", "VARCHAR"),
@@ -80,7 +82,7 @@ def candidates_format(year: int, person_id_column: str) -> ResultsFormat:
             (person_id_column, "VARCHAR"),
         ),
         stage=partial(stage_hoc_ge_candidates, year=year),
-        description=f"Commons Library GE{year} results by candidate (ONS ID, ..., Party abbreviation, ..., Votes, Share)",
+        description=f"Commons Library GE{year} results by candidate (ONS ID, ..., Party abbreviation, ..., Votes)",
     )
 
 

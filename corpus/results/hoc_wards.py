@@ -65,8 +65,9 @@ def stage_hoc_wards(con: duckdb.DuckDBPyConnection, path: Path, fmt: ResultsForm
 
 HOC_WARDS = ResultsFormat(
     id="hoc-local-wards",
-    dataset="House of Commons Library, Local Elections Handbook: results by ward",
+    dataset="Local Elections Handbook: results by ward",
     licence="Open Parliament Licence v3.0",
+    publisher="House of Commons Library",
     columns=LEADING + (TOTAL,),
     stage=stage_hoc_wards,
     nullstr=("", "NA"),

@@ -70,8 +70,10 @@ def stage_leap(con: duckdb.DuckDBPyConnection, path: Path, fmt: ResultsFormat) -
 
 LEAP = ResultsFormat(
     id="leap",
-    dataset="LEAP: Local Elections Archive Project (Andrew Teale)",
+    dataset="LEAP: Local Elections Archive Project",
     licence="CC BY-SA 3.0",
+    publisher="Andrew Teale",
+    url="https://www.andrewteale.me.uk/leap/",
     columns=(
         ("council_name", "VARCHAR"),
         ("council_ons", "VARCHAR"),

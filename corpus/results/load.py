@@ -6,9 +6,11 @@ that would leave any results table with fewer rows than before is undone unless 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus.results.checks import record_issues
@@ -16,7 +18,8 @@ from corpus.results.detect import detect_format
 from corpus.results.errors import ResultsFileError
 from corpus.results.parties import seed_parties
 from corpus.results.places import rebuild_authorities, rebuild_constituencies, recode_authorities, resolve_names
-from corpus.results.records import ImportReport, shrinkage
+from corpus.results.provenance import dataset_of
+from corpus.results.records import Dataset, ImportReport, shrinkage
 from corpus.results.write import (
     FACT_TABLES,
     drop_staged,
@@ -53,6 +56,7 @@ def import_results(store: Store, path: Path, replace: bool = False) -> ImportRep
     path = Path(path)
     started = time.perf_counter()
     fmt = detect_format(path)
+    dataset = dataset_of(path, fmt)
     source = path.name
     con = store.connection
     digest = _sha256(path)
@@ -71,9 +75,9 @@ def import_results(store: Store, path: Path, replace: bool = False) -> ImportRep
             rebuild_constituencies(con)
             recode_authorities(con, [(t.name, t.key) for t in FACT_TABLES if t.authority])
             map_staged_codes(con)
-            written, superseded = replace_facts(con, source, fmt.dataset)
+            written, superseded = replace_facts(con, source, dataset.named)
             resolve_names(con)
-            record_source(store, path, fmt.id, fmt.dataset, fmt.licence, sum(written.values()), digest)
+            record_source(store, path, fmt.id, dataset, sum(written.values()), digest)
             removed = {t: (held[t], n) for t, n in _row_counts(store).items() if n < held[t]}
             if removed and not replace:
                 raise ResultsFileError(path, f"importing it would leave fewer rows in the store: "
@@ -107,28 +111,32 @@ def import_results_files(
     return reports, errors
 
 
-def record_source(
-    store: Store, path: Path, format_id: str, dataset: str, licence: str | None, rows: int, sha256: str
-) -> None:
-    """Record (or replace) the file in `sources`; a canonical file's dataset is the datasets its rows name."""
+def record_source(store: Store, path: Path, format_id: str, dataset: Dataset, rows: int, sha256: str) -> None:
+    """Record (or replace) the file in `sources`. A canonical file with no sidecar is the datasets its rows name."""
     con = store.connection
-    if format_id == "canonical":
+    if format_id == "canonical" and not dataset.publisher:
         named = con.execute(
-            "SELECT string_agg(DISTINCT coalesce(dataset, ''), '; ' ORDER BY coalesce(dataset, '')) FROM canon "
-            "WHERE dataset IS NOT NULL"
+            "SELECT string_agg(DISTINCT dataset, '; ' ORDER BY dataset) FROM canon WHERE dataset IS NOT NULL"
         ).fetchone()
-        dataset = named[0] if named and named[0] else f"canonical results file {path.name}"
+        if named and named[0]:
+            dataset = dataclasses.replace(dataset, title=named[0])
     con.execute(
-        "INSERT OR REPLACE INTO sources (file, path, format, dataset, licence, rows, imported_at, sha256) "
-        "VALUES ($file, $path, $format, $dataset, $licence, $rows, current_timestamp, $sha256)",
+        "INSERT OR REPLACE INTO sources (file, path, format, dataset, licence, rows, imported_at, sha256, title, "
+        "publisher, url, retrieved) VALUES ($file, $path, $format, $dataset, $licence, $rows, $now, "
+        "$sha256, $title, $publisher, $url, $retrieved)",
         {
             "file": path.name,
             "path": str(path.resolve()),
             "format": format_id,
-            "dataset": dataset,
-            "licence": licence,
+            "dataset": dataset.named,
+            "licence": dataset.licence,
             "rows": rows,
             "sha256": sha256,
+            "title": dataset.title,
+            "publisher": dataset.publisher or None,
+            "url": dataset.url,
+            "retrieved": dataset.retrieved,
+            "now": datetime.now(UTC).replace(tzinfo=None),  # stored as UTC whatever the machine's zone
         },
     )
 

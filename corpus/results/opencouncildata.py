@@ -51,8 +51,10 @@ def stage_opencouncildata(con: duckdb.DuckDBPyConnection, path: Path, fmt: Resul
 
 OPEN_COUNCIL_DATA = ResultsFormat(
     id="opencouncildata-history",
-    dataset="Open Council Data UK: council composition history",
+    dataset="Council composition history",
     licence="CC BY-SA 4.0",
+    publisher="Open Council Data UK",
+    url="https://opencouncildata.co.uk/",
     columns=(
         ("id", "INTEGER"),
         ("council id", "INTEGER"),

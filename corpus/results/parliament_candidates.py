@@ -59,8 +59,10 @@ def stage_parliament_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt:
 
 PARLIAMENT_CANDIDATES = ResultsFormat(
     id="parliament-candidates",
-    dataset="UK Parliament psephology database, candidates by constituency (electionresults.uk, Felix Sargent)",
+    dataset="UK Parliament psephology database: candidates by constituency, via electionresults.uk",
     licence="CC BY 4.0 (from Open Parliament Licence v3.0 data)",
+    publisher="Felix Sargent (electionresults.uk)",
+    url="https://github.com/ukparliament/psephology-datasette",
     columns=(
         ("election_id", "VARCHAR"),
         ("constituency_id", "VARCHAR"),

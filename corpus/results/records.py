@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -13,22 +14,50 @@ Stager = Callable[[duckdb.DuckDBPyConnection, Path, "ResultsFormat"], None]
 
 
 @dataclass(frozen=True, slots=True)
+class Dataset:
+    """Where a results file's figures come from, as an answer credits them and `GET /sources` lists them."""
+
+    title: str
+    publisher: str
+    licence: str | None = None
+    url: str | None = None
+    retrieved: date | None = None  # when this copy was obtained: the sidecar's date, else the file's own
+
+    @property
+    def named(self) -> str:
+        """ "House of Commons Library, General election 2024: results by constituency" """
+        return ", ".join(part for part in (self.publisher, self.title) if part)
+
+    @property
+    def credit(self) -> str:
+        """ "House of Commons Library, General election 2024: results by constituency, Open Parliament Licence v3.0" """
+        return ", ".join(part for part in (self.publisher, self.title, self.licence) if part)
+
+
+@dataclass(frozen=True, slots=True)
 class ResultsFormat:
     """A results file format: whether it has a header row, its columns (in order) and who publishes it."""
 
     id: str
-    dataset: str
+    dataset: str  # the dataset's title, without its publisher
     licence: str | None
     columns: tuple[tuple[str, str], ...]  # (name, DuckDB type) in file order
     stage: Stager
     header: bool = True
     nullstr: tuple[str, ...] = ("",)
     description: str = ""
+    publisher: str = ""
+    url: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
         """The column names, in file order."""
         return tuple(name for name, _ in self.columns)
+
+    @property
+    def source(self) -> Dataset:
+        """The dataset a file of this format is, unless a sidecar beside the file says otherwise."""
+        return Dataset(self.dataset, self.publisher, self.licence, self.url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ TABLES = (
     "constituency_votes",
     "constituency_candidacies",
     "national_results",
+    "national_councillors",
 )
 
 

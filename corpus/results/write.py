@@ -42,6 +42,7 @@ FACT_TABLES = (
     FactTable("constituency_votes", ("election_id", "ons_code"), ("election_id", "ons_code", "party_code")),
     FactTable("constituency_candidacies", ("election_id", "ons_code")),
     FactTable("national_results", ("election_id",), ("election_id", "party_code")),
+    FactTable("national_councillors", ("year",), ("year", "party_code")),
 )
 NAME_TABLES = ("authority_names", "constituency_names")
 

@@ -15,7 +15,7 @@ from tests.api.conftest import sample_settings
 
 pytestmark = pytest.mark.model
 CONTRACT = {"session_id", "answer", "route", "outcome", "understood", "confidence", "citations", "sql", "rows",
-            "timings_ms"}
+            "datasets", "timings_ms"}
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,9 @@ def test_a_factual_answer_follows_the_contract(client: TestClient) -> None:
     assert body["sql"].startswith("SELECT") and body["rows"][0]["seats_won"] == 31
     assert body["citations"] == [] and body["timings_ms"]["total"] > 0 and len(body["session_id"]) == 24
     assert body["outcome"] == "figure" and body["understood"] == "seats won · Labour · Kingston upon Hull · 2018 local"
+    assert body["datasets"] == [{"title": "LEAP: Local Elections Archive Project", "publisher": "Andrew Teale",
+                                 "licence": "CC BY-SA 3.0", "url": "https://www.andrewteale.me.uk/leap/"}]
+    assert "(source: Andrew Teale, LEAP: Local Elections Archive Project, CC BY-SA 3.0" in body["answer"]
 
 
 @pytest.mark.parametrize(("question", "outcome"), [

@@ -95,7 +95,7 @@ def test_ingest_beside_a_running_server_says_so_for_results_and_articles_alike(
 def test_a_results_import_that_would_remove_rows_exits_nonzero_until_replace_is_given(
     tmp_path: Path, sample_results: list[Path]
 ) -> None:
-    full = next(p for p in sample_results if p.name == "councils.csv")
+    full = next(p for p in sample_results if p.name == "councils-hoc-council-composition.csv")
     shrunk = tmp_path / "other" / full.name
     shrunk.parent.mkdir()
     shrunk.write_text("".join(full.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8")

@@ -53,6 +53,17 @@ def test_health_and_page_are_served_over_http(live_server: str) -> None:
     assert httpx.get(f"{live_server}/static/app.js", timeout=30).status_code == 200
 
 
+def test_sources_lists_every_dataset_and_outlet(live_server: str, sample_dir: Path) -> None:
+    body = httpx.get(f"{live_server}/sources", timeout=30).json()
+    sample = sorted((Path(__file__).resolve().parents[2] / "corpus" / "sample" / "results").glob("*.csv"))
+    assert sorted(d["file"] for d in body["datasets"]) == [p.name for p in sample]
+    leap = next(d for d in body["datasets"] if d["file"] == "councils-leap.csv")
+    assert leap["publisher"] == "Andrew Teale" and leap["licence"] == "CC BY-SA 3.0" and leap["rows"] > 0
+    assert leap["loaded_at"].endswith("Z") or leap["loaded_at"].endswith("+00:00")
+    assert sum(o["articles"] for o in body["articles"]) == httpx.get(f"{live_server}/health", timeout=30).json()[
+        "articles"]
+
+
 def statuses(base: str, forwarded_for: str, count: int) -> list[int]:
     """Ask `count` questions as if a proxy had forwarded them for `forwarded_for`; their status codes."""
     with httpx.Client(base_url=base, timeout=120, headers={"X-Forwarded-For": forwarded_for}) as client:

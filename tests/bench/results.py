@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import tempfile
 import time
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from corpus.results import import_results, normalise_name, results_status
 from corpus.results.canonical import COLUMNS
+from corpus.results.provenance import SIDECAR_SUFFIX, sidecar_of
 from corpus.store import Store
 from tests.bench.record import peak_memory_mib, write_result
 from tests.helpers import PUBLIC_FILES
@@ -51,16 +53,17 @@ SAMPLE_GENERAL_ELECTIONS = ("general-2017-06-08", "general-2019-12-12")
 HEADER = [name for name, _ in COLUMNS]
 
 # Where each figure came from, with its licence: the `dataset` column of the sample.
-CITED = "s.dataset || ' (' || coalesce(src.licence, 'see README') || ')'"
+CITED = ("s.dataset || ' (' || coalesce(src.licence, 'see README') || ')' AS dataset, src.format AS _format, "
+         "src.title AS _title, src.publisher AS _publisher, src.licence AS _licence, src.url AS _url")
 
 
 def results_paths(shared: Path) -> list[Path]:
-    """The eight public results files under `shared`/data."""
+    """The public results files under `shared`/data."""
     return [shared / "data" / name for name in PUBLIC_FILES]
 
 
 def import_all(store: Store, shared: Path) -> list[tuple[str, float, int]]:
-    """Import the eight files; (file, seconds, rows) for each."""
+    """Import the public files; (file, seconds, rows) for each."""
     timings = []
     for path in results_paths(shared):
         report = import_results(store, path)
@@ -90,20 +93,20 @@ def council_rows(store: Store) -> list[dict[str, object]]:
     queries = {
         "control": f"""
             SELECT 'control' AS record, s.election_id AS election, s.ons_code AS area_code, a.name AS area_name,
-                   s.control, s.total_seats AS seats, s.vacant_seats AS vacant, a.region, {CITED} AS dataset
+                   s.control, s.total_seats AS seats, s.vacant_seats AS vacant, a.region, {CITED}
             FROM council_control s JOIN authorities a USING (ons_code)
             JOIN sources src ON src.file = s.source_file WHERE {where}
             ORDER BY election, area_name""",
         "seats_held": f"""
             SELECT 'seats_held' AS record, s.election_id AS election, s.ons_code AS area_code, a.name AS area_name,
                    s.party_code AS party, p.name AS party_name, s.seats_held AS seats, s.net_change AS change,
-                   {CITED} AS dataset
+                   {CITED}
             FROM council_composition s JOIN authorities a USING (ons_code) JOIN parties p ON p.code = s.party_code
             JOIN sources src ON src.file = s.source_file WHERE {where}
             ORDER BY election, area_name, seats DESC, party""",
         "seats_won": f"""
             SELECT 'seats_won' AS record, s.election_id AS election, s.ons_code AS area_code, a.name AS area_name,
-                   s.party_code AS party, p.name AS party_name, s.seats, {CITED} AS dataset
+                   s.party_code AS party, p.name AS party_name, s.seats, {CITED}
             FROM seats_won s JOIN authorities a USING (ons_code) JOIN parties p ON p.code = s.party_code
             JOIN sources src ON src.file = s.source_file WHERE {where}
             ORDER BY election, area_name, seats DESC, party""",
@@ -123,23 +126,23 @@ def general_rows(store: Store) -> list[dict[str, object]]:
     queries = [
         f"""SELECT 'constituency' AS record, s.election_id AS election, s.ons_code AS area_code, c.name AS area_name,
                    s.winner AS candidate, s.party_code AS party, p.name AS party_name, s.electorate, s.valid_votes,
-                   s.invalid_votes, s.majority, c.region, {CITED} AS dataset
+                   s.invalid_votes, s.majority, c.region, {CITED}
             FROM constituency_results s JOIN constituencies c USING (ons_code) JOIN parties p ON p.code = s.party_code
             JOIN sources src ON src.file = s.source_file WHERE {where}
             ORDER BY election, area_name""",
         f"""SELECT 'party_votes' AS record, s.election_id AS election, s.ons_code AS area_code, c.name AS area_name,
-                   s.party_code AS party, p.name AS party_name, s.votes, {CITED} AS dataset
+                   s.party_code AS party, p.name AS party_name, s.votes, {CITED}
             FROM constituency_votes s JOIN constituencies c USING (ons_code) JOIN parties p ON p.code = s.party_code
             JOIN sources src ON src.file = s.source_file WHERE {where}
             ORDER BY election, area_name, votes DESC, party""",
         f"""SELECT 'candidacy' AS record, s.election_id AS election, s.ons_code AS area_code, c.name AS area_name,
                    s.candidate, s.party_code AS party, p.name AS party_name, s.votes, s.elected::INTEGER AS elected,
-                   {CITED} AS dataset
+                   {CITED}
             FROM constituency_candidacies s JOIN constituencies c USING (ons_code)
             JOIN parties p ON p.code = s.party_code JOIN sources src ON src.file = s.source_file WHERE {where}
             ORDER BY election, area_name, votes DESC, candidate""",
         f"""SELECT 'national' AS record, s.election_id AS election, s.party_code AS party, p.name AS party_name,
-                   s.seats, s.votes, {CITED} AS dataset
+                   s.seats, s.votes, {CITED}
             FROM national_results s JOIN parties p ON p.code = s.party_code
             JOIN sources src ON src.file = s.source_file WHERE list_contains($elections, s.election_id)
             ORDER BY election, seats DESC, votes DESC NULLS LAST, party""",
@@ -179,16 +182,35 @@ def write_csv(path: Path, rows: list[dict[str, object]]) -> None:
 
 
 def sample_files(store: Store) -> dict[str, list[dict[str, object]]]:
-    """The sample results, file name -> rows."""
-    return {"councils.csv": council_rows(store), "general-elections.csv": general_rows(store)}
+    """The sample results, file name -> rows: a file for each public file the rows come from, so that each is one
+    dataset with its sidecar; the places' spellings go with the first file of their kind."""
+    files: dict[str, list[dict[str, object]]] = {}
+    for kind, rows in (("councils", council_rows(store)), ("general", general_rows(store))):
+        names = [row for row in rows if row["record"] == "name"]
+        for row in rows:
+            if row["record"] != "name":
+                files.setdefault(f"{kind}-{row['_format']}.csv", []).append(row)
+        files[next(name for name in files if name.startswith(kind))] += names
+    return files
+
+
+def sidecar(rows: list[dict[str, object]]) -> str:
+    """The sidecar of a sample file (corpus/results/provenance.py): the dataset its rows come from."""
+    first = rows[0]
+    lines = {"title": first["_title"], "publisher": first["_publisher"], "licence": first["_licence"],
+             "url": first["_url"]}
+    return "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in lines.items() if value)
 
 
 def write_sample(store: Store, directory: Path) -> list[Path]:
-    """Write the sample results files into `directory`."""
+    """Write the sample results files, each with its sidecar, into `directory` (replacing the sample there)."""
     directory.mkdir(parents=True, exist_ok=True)
+    for old in (*directory.glob("*.csv"), *directory.glob(f"*{SIDECAR_SUFFIX}")):
+        old.unlink()
     written = []
     for name, rows in sample_files(store).items():
         write_csv(directory / name, rows)
+        sidecar_of(directory / name).write_text(sidecar(rows), encoding="utf-8")
         written.append(directory / name)
     return written
 

@@ -54,6 +54,10 @@ CASES = [
 
 # Intents whose figures the sample does not hold, tried over the public results (../shared).
 PUBLIC_CASES = [
+    ("How many Lib Dem councillors were there in 2005?", "national_councillors",
+     ["The Liberal Democrats had 4,743 of the 22,044 councillors in Great Britain in 2005"]),
+    ("When did Labour last have more councillors than the Tories?", "councillors_lead",
+     ["last had more councillors in Great Britain than the Conservatives in 2002: 8,117 to 7,178"]),
     ("How many votes did the Greens get in Norwich in 2022?", "council_party_votes",
      ["Green Party candidates won 10,540 votes", "29.2%"]),
     ("votes in Norwich in 2022", "council_votes", ["Labour 16,336 (45.2%)"]),

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpus.results import import_results_files
+from corpus.results.provenance import sidecar_of
 from corpus.store import Store
 from tests.bench.results import import_all, write_sample
 from tests.corpus.results.files import rows, scalar, seats_won
@@ -19,7 +20,11 @@ def test_sample_results_import_cleanly_and_answer_the_spot_checks(store: Store) 
     reports, errors = import_results_files(store, sorted(SAMPLE.glob("*.csv")))
 
     assert errors == []
-    assert len(reports) == 2
+    assert len(reports) == len(list(SAMPLE.glob("*.csv")))
+    # each file is one dataset, credited from the sidecar beside it
+    credited = dict(store.connection.execute("SELECT file, publisher || ', ' || title FROM sources").fetchall())
+    assert credited["councils-leap.csv"] == "Andrew Teale, LEAP: Local Elections Archive Project"
+    assert all(credited[path.name] for path in SAMPLE.glob("*.csv"))
     assert seats_won(store, "local-2018-05-03", HULL) == {"LAB": 31, "LD": 24, "CON": 2}
     assert seats_won(store, "local-2022-05-05", "E09000003") == {"LAB": 41, "CON": 22}
     assert (
@@ -52,7 +57,8 @@ def test_sample_results_are_what_the_generator_computes_from_the_public_files(
 
     written = write_sample(store, tmp_path / "sample")
 
-    for path in written:
+    assert sorted(p.name for p in written) == sorted(p.name for p in SAMPLE.glob("*.csv"))
+    for path in [*written, *(sidecar_of(p) for p in written)]:
         assert path.read_text(encoding="utf-8") == (SAMPLE / path.name).read_text(encoding="utf-8"), (
             f"{SAMPLE / path.name} is out of date: run `python -m tests.bench.results --write-sample {SAMPLE}`"
         )
