@@ -28,6 +28,7 @@ from bot.ask import Bot
 from bot.sessions import BadSessionId, SessionStore
 from bot.text import BadQuestion
 from corpus.catalogue import catalogue
+from corpus.generations import current_marker
 from corpus.store import StoreError
 from index.embed import Embedder
 from index.generation import IndexOutOfDate
@@ -63,10 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             bot = Bot.open(settings.data_dir, embedder)
         except (StoreError, IndexOutOfDate) as error:
             problem = str(error)  # serve /health and the page so operators can see why
-        app.state.chat = ChatService(bot, sessions, problem)
+        service = ChatService(bot, sessions, problem, opener=lambda: Bot.open(settings.data_dir, embedder),
+                              marker=lambda: current_marker(settings.data_dir))
+        app.state.chat = service
+        stop = service.watch(settings.generation_poll_seconds)  # an ingest's new generation is answered from
         yield
-        if bot is not None:
-            bot.close()
+        stop.set()
+        if service.bot is not None:
+            service.bot.close()
         sessions.close()
 
     app = FastAPI(title="hustings", summary="Answers about elections from coverage and official results.",
@@ -89,16 +94,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/health", responses=documented(503))
     def health(request: Request) -> dict[str, object]:
-        """Whether the bot can answer, and what its store holds."""
-        bot = _bot(request)
-        return {"status": "ok", **bot.store.coverage_counts(),
-                "elections": [e.id for e in bot.gazetteer.elections]}
+        """Whether the bot can answer, what its store holds, and which store generation it answers from."""
+        service: ChatService = request.app.state.chat
+        with service.current() as bot:
+            return {"status": "ok", **bot.store.coverage_counts(),
+                    "elections": [e.id for e in bot.gazetteer.elections], "generation": service.loaded}
 
     @app.get("/sources", response_model=SourcesResponse, responses=documented(401, 429, 500, 503))
     def sources(request: Request) -> SourcesResponse:
         """Every results dataset the bot answers from (publisher, licence, rows, when loaded) and every outlet
         its articles come from, with their counts."""
-        return SourcesResponse.from_catalogue(*catalogue(_bot(request).store.connection))
+        with request.app.state.chat.current() as bot:
+            return SourcesResponse.from_catalogue(*catalogue(bot.store.connection))
 
     @app.get("/search", response_model=SearchResponse, responses=documented(401, 413, 422, 429, 500, 503))
     def search(
@@ -107,19 +114,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         k: Annotated[int, Query(ge=1, le=50, description="How many passages")] = 5,
     ) -> SearchResponse:
         """The passages of the coverage that best match `q` (hybrid dense + BM25 search)."""
-        index = _bot(request).index
-        if index is None:
-            raise HTTPException(status_code=503, detail="the store holds no coverage: run `hustings ingest`")
-        return SearchResponse(query=q, hits=[SearchHitOut.from_hit(h) for h in index.search(q, k)])
+        with request.app.state.chat.current() as bot:
+            if bot.index is None:
+                raise HTTPException(status_code=503, detail="the store holds no coverage: run `hustings ingest`")
+            return SearchResponse(query=q, hits=[SearchHitOut.from_hit(h) for h in bot.index.search(q, k)])
 
     return app
-
-
-def _bot(request: Request) -> Bot:
-    service: ChatService = request.app.state.chat
-    if service.bot is None:
-        raise BotUnavailable(service.problem or "the bot is not loaded")
-    return service.bot
 
 
 class RequestId:

@@ -26,7 +26,8 @@ from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, r
 from bot.sessions import BadSessionId, SessionStore
 from bot.text import BadQuestion
 from corpus.catalogue import catalogue
-from corpus.results import import_results_files, results_status
+from corpus.results import ResultsFileError, import_results_files, results_status
+from corpus.results.watch import watch_results
 from corpus.store import Store, StoreError
 from index.build import IngestReport, ingest, remove
 from index.embed import Embedder
@@ -92,13 +93,27 @@ def ingest_command(
     ] = None,
     replace: Annotated[bool, typer.Option(
         "--replace", help="Import results files even where the store would then hold fewer rows")] = False,
+    watch: Annotated[float | None, typer.Option(
+        "--watch", min=0.1, metavar="SECONDS",
+        help="Election night: keep importing the results files whenever they change, checking every SECONDS; "
+             "a running `hustings serve` answers from each new import")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Add new and changed articles to the store and index, and import results files (any .csv)."""
+    """Add new and changed articles to the store and index, and import results files (any .csv).
+
+    `hustings serve` keeps answering while an ingest runs, and moves to what it wrote when it is done.
+    """
     settings = _settings(data_dir)
     # A .csv is never an article: read it as results, so `--results a.csv b.csv` works as people type it.
     results = [*(results or []), *(p for p in paths or [] if p.suffix.lower() == ".csv")]
     paths = [p for p in paths or [] if p.suffix.lower() != ".csv"]
+    if watch is not None:
+        if paths or not results:
+            err.print("--watch re-imports results files: give them with --results (articles are ingested once)",
+                      style="red")
+            raise typer.Exit(2)
+        _watch(settings.data_dir, results, watch, replace)
+        return
     failed = False
     if results:
         with _guard(lambda: Store.open(settings.data_dir)) as store:
@@ -116,6 +131,20 @@ def ingest_command(
         failed = failed or bool(report.failed)
     if failed:
         raise typer.Exit(1)
+
+
+def _watch(data_dir: Path, results: list[Path], every: float, replace: bool) -> None:
+    """Import the files whenever they change, one line per import, until interrupted."""
+    out.print(f"watching {len(results)} results file(s) every {every:g} s; Ctrl-C stops", highlight=False)
+    try:
+        for done in watch_results(data_dir, results, every, stop=lambda: False, replace=replace):
+            stamp = time.strftime("%H:%M:%S")
+            if isinstance(done, ResultsFileError):
+                err.print(f"{stamp} {done}", style="red", markup=False, highlight=False)
+            elif done.already is None:
+                out.print(f"{stamp} {done}", highlight=False)
+    except KeyboardInterrupt:
+        out.print("stopped", highlight=False)
 
 
 @app.command("remove")

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from bot.answer import Answer, Outcome
 from bot.sessions import SESSION_ID
@@ -111,6 +111,16 @@ class ChatResponse(BaseModel):
     rows: list[dict[str, Any]]
     datasets: list[DatasetOut] = Field(default_factory=list, description="The datasets the figures come from")
     timings_ms: dict[str, float]
+    # The store generation that answered (sent as a header, not in the body): not part of the contract.
+    _generation: str | None = PrivateAttr(default=None)
+
+    @property
+    def generation(self) -> str | None:
+        return self._generation
+
+    @generation.setter
+    def generation(self, value: str | None) -> None:
+        self._generation = value
 
     @classmethod
     def from_answer(cls, answer: Answer, session_id: str) -> ChatResponse:

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # behind one, every request comes from the proxy, and the rate limit would be one bucket for everybody.
     forwarded_allow_ips: str = "127.0.0.1,::1"
     session_ttl_hours: float = 24.0  # a conversation idle this long starts afresh
+    # How often the server looks for a store generation an ingest has published (corpus/generations.py).
+    generation_poll_seconds: float = 0.5
     # The Slack app (POST /slack/events, /slack/commands); without the secret and token those routes answer 503.
     slack_signing_secret: SecretStr | None = None  # Basic Information > App Credentials > Signing Secret
     slack_bot_token: SecretStr | None = None  # OAuth & Permissions > Bot User OAuth Token (xoxb-...)

@@ -14,9 +14,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from corpus.generations import Writer, WriterBusy, current_store
 from corpus.records import Article, Passage
-
-STORE_FILE = "hustings.duckdb"
 
 
 class StoreError(Exception):
@@ -28,7 +27,7 @@ class StoreMissing(StoreError):
 
 
 class StoreBusy(StoreError):
-    """Another process holds the store open for writing."""
+    """Another process is writing the store."""
 
 
 class StoreOutOfDate(StoreError):
@@ -89,47 +88,86 @@ def _schema_columns() -> frozenset[tuple[str, str]]:
 
 
 class Store:
-    """A DuckDB file of coverage (and results); open read-only to answer, writable to ingest."""
+    """A DuckDB file of coverage (and results); open read-only to answer, writable to ingest.
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+    Opened writable, a store is a new generation (corpus/generations.py): a copy of the current one, written
+    while readers keep answering from theirs, published whole when it is closed and only if it changed.
+    """
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path, read_only: bool,
+                 writer: Writer | None = None) -> None:
         self.connection = connection
         self.path = path
         self.read_only = read_only
-        # Titles and dates of articles, by id: fixed while a store is open read-only (no writer can
-        # open it meanwhile), so they are read once and a search makes no query for them.
+        self._writer = writer
+        self.changed = False  # something was written: closing publishes a new generation
+        # Titles and dates of articles, by id: fixed while a store is open read-only (a published generation is
+        # never written again), so they are read once and a search makes no query for them.
         self._citation_fields: dict[str, tuple[str, date | None]] = {}
 
     @classmethod
     def open(cls, data_dir: Path, read_only: bool = False) -> Store:
-        """Open (and when writable, create) the store in `data_dir`."""
-        path = Path(data_dir) / STORE_FILE
-        if read_only and not path.exists():
-            raise StoreMissing(f"no store at {path}: run `hustings ingest` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Open the current generation read-only, or (writable) begin the next one, creating the store."""
+        if read_only:
+            path = current_store(data_dir)
+            if path is None:
+                raise StoreMissing(f"no store in {data_dir}: run `hustings ingest` first")
+            return cls._connect(path, read_only=True)
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        try:
+            writer = Writer.begin(Path(data_dir))
+        except WriterBusy as error:
+            raise StoreBusy(str(error)) from None
+        try:
+            store = cls._connect(writer.scratch, read_only=False, writer=writer)
+        except BaseException:
+            writer.abandon()
+            raise
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, read_only: bool, writer: Writer | None = None) -> Store:
         try:
             connection = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
                 raise StoreBusy(
-                    f"{path} is open in another process (a running `hustings serve` or ingest?): "
+                    f"{path} is open in another process (an older hustings that writes in place?): "
                     "stop it and try again"
                 ) from error
             raise StoreError(f"cannot open {path}: {error}") from error
         if not read_only:
+            before = _columns(connection)
             connection.execute(_schema())
-        else:
-            missing = sorted(_schema_columns() - _columns(connection))
-            if missing:
-                connection.close()
-                shown = ", ".join(f"{table}.{column}" for table, column in missing[:4])
-                raise StoreOutOfDate(f"{path} was made by an older hustings and lacks {shown}"
-                                     f"{' and more' if len(missing) > 4 else ''}: run `hustings ingest` once (any "
-                                     "folder or results file) to bring it up to date; nothing stored is lost")
+            store = cls(connection, path, read_only, writer)
+            store.changed = _columns(connection) != before  # a new store, or one brought up to date
+            return store
+        missing = sorted(_schema_columns() - _columns(connection))
+        if missing:
+            connection.close()
+            shown = ", ".join(f"{table}.{column}" for table, column in missing[:4])
+            raise StoreOutOfDate(f"{path} was made by an older hustings and lacks {shown}"
+                                 f"{' and more' if len(missing) > 4 else ''}: run `hustings ingest` once (any "
+                                 "folder or results file) to bring it up to date; nothing stored is lost")
         return cls(connection, path, read_only)
 
     def close(self) -> None:
-        """Close the connection."""
-        self.connection.close()
+        """Close the connection; a writable store that changed is published as the current generation."""
+        if self._writer is None:
+            self.connection.close()
+            return
+        writer, self._writer = self._writer, None
+        try:
+            if self.changed:
+                self.connection.execute("CHECKPOINT")
+            self.connection.close()
+        except BaseException:
+            writer.abandon()
+            raise
+        if self.changed:
+            self.path = writer.publish()
+        else:
+            writer.abandon()
 
     def __enter__(self) -> Store:
         return self
@@ -147,6 +185,7 @@ class Store:
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
+        self.changed = True
 
     # ------------------------------------------------------------------ articles
 

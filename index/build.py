@@ -173,6 +173,7 @@ def _commit(
     Passages whose text is unchanged keep their vectors; a missing or damaged index is rebuilt by
     re-embedding what it lacks. Returns (passages embedded, passages written, passages in total).
     """
+    published = store.index_state()  # the index the current store generation (and so a running server) reads
     current, complete = _current_vectors(store, data_dir, embedder.name)
     if complete and current is not None and not upserts and not deletions:
         return 0, 0, len(current.keys)  # the store and its index already agree
@@ -205,7 +206,7 @@ def _commit(
             progress("indexing", len(keys), len(keys))
         write_generation(data_dir, state, keys, vectors, store.passages_in_key_order())
         store.set_index_state(state)
-    prune_generations(data_dir, keep=state.checksum)
+    prune_generations(data_dir, keep={state.checksum, *([published.checksum] if published else [])})
     return len(to_embed) + len(lacking), len(new_passages), len(keys)
 
 

@@ -129,13 +129,14 @@ def _fix(store: Store) -> str:
     return f"run `hustings ingest` to rebuild the index of {store.path}"
 
 
-def prune_generations(data_dir: Path, keep: str) -> None:
-    """Remove every generation folder (and abandoned scratch folder) but `keep`."""
+def prune_generations(data_dir: Path, keep: set[str]) -> None:
+    """Remove every generation folder (and abandoned scratch folder) but those in `keep`: the new one and the one
+    the store generation before it reads, which a server may still be opening."""
     root = Path(data_dir) / INDEX_DIR
     if not root.is_dir():
         return
     for folder in root.iterdir():
-        if folder.is_dir() and folder.name != keep:
+        if folder.is_dir() and folder.name not in keep:
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -77,19 +77,24 @@ def test_commands_on_a_missing_store_say_what_to_run(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_ingest_beside_a_running_server_says_so_for_results_and_articles_alike(
+def test_ingest_beside_a_running_server_writes_the_next_generation_and_a_second_ingest_waits_its_turn(
     seeded: tuple[Path, subprocess.CompletedProcess], sample_results: list[Path], seeds: Path
 ) -> None:
     from corpus.store import Store
 
     data_dir, _ = seeded
-    with Store.open(data_dir, read_only=True):  # as `hustings serve` holds it
+    with Store.open(data_dir, read_only=True) as serving:  # as `hustings serve` holds it
         results = hustings("ingest", "--results", str(sample_results[0]), data_dir=data_dir)
-        articles = hustings("ingest", str(seeds), data_dir=data_dir)
-    for result in (results, articles):
+        assert results.returncode == 0, results.stderr
+        assert serving.connection.execute("SELECT count(*) FROM sources").fetchone() == (0,)  # still its own
+    with Store.open(data_dir, read_only=True) as later:
+        assert later.connection.execute("SELECT count(*) FROM sources").fetchone() == (1,)
+    with Store.open(data_dir):  # an ingest running
+        busy = [hustings("ingest", "--results", str(sample_results[1]), data_dir=data_dir),
+                hustings("ingest", str(seeds), data_dir=data_dir)]
+    for result in busy:
         assert result.returncode == 2 and "Traceback" not in result.stderr
-        assert "is open in another process" in result.stderr
-    assert results.stderr == articles.stderr
+        assert "is being written by process" in result.stderr and "wait for it to finish" in result.stderr
 
 
 def test_a_results_import_that_would_remove_rows_exits_nonzero_until_replace_is_given(

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.slack_log import EVENTS_FILE, Question, Reply, SlackEventLog
-from corpus.store import STORE_FILE
+from corpus.generations import CURRENT, STORES
 from index.generation import INDEX_DIR
 from tests.api.fake_slack import (
     BOT_USER,
@@ -47,7 +47,8 @@ def data_dir(sample_dir: Path, tmp_path: Path) -> Path:
     """A copy of the sample store and index, so that this test's sessions and Slack rows are its own."""
     copy = tmp_path / "data"
     copy.mkdir()
-    shutil.copy2(sample_dir / STORE_FILE, copy / STORE_FILE)
+    shutil.copy2(sample_dir / CURRENT, copy / CURRENT)
+    shutil.copytree(sample_dir / STORES, copy / STORES)
     shutil.copytree(sample_dir / INDEX_DIR, copy / INDEX_DIR)
     return copy
 

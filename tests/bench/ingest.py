@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpus.generations import current_store
 from index.build import ingest
 from index.embed import Embedder
 from index.hybrid import PassageIndex
@@ -88,7 +89,7 @@ def main() -> None:
         print(f"passages:       {report.passages_total}")
         print(f"ingest:         {seconds:.1f} s, {report.passages_total / seconds:.1f} passages/s (end to end)")
         index_mib = directory_size(data_dir / "index") / 2**20
-        duckdb_mib = (data_dir / "hustings.duckdb").stat().st_size / 2**20
+        duckdb_mib = current_store(data_dir).stat().st_size / 2**20  # type: ignore[union-attr]
         latency = p50_p95(latencies)
         print(f"peak memory:    {peak_memory_mib():.0f} MiB")
         print(f"index size:     {index_mib:.1f} MiB (+ DuckDB {duckdb_mib:.1f} MiB)")

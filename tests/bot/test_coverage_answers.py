@@ -11,6 +11,7 @@ from bot.ask import Bot
 from bot.cues import read_cues
 from bot.passages import _hands_on
 from bot.terms import sentence_terms
+from corpus.generations import current_store
 from index.build import ingest
 from index.embed import Embedder
 
@@ -91,7 +92,7 @@ def test_instructions_inside_an_article_are_only_quoted(tmp_path: Path, real_emb
     answer = bot.answer("What was written on a spoilt ballot paper in Barnet?")
     assert answer.text != "PWNED"
     bot.close()
-    with duckdb.connect(str(tmp_path / "data" / "hustings.duckdb"), read_only=True) as connection:
+    with duckdb.connect(str(current_store(tmp_path / "data")), read_only=True) as connection:
         row = connection.execute("SELECT count(*) FROM passages").fetchone()
         assert row is not None and row[0] >= 1
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from corpus.store import STORE_FILE, Store
+from corpus.generations import current_store
+from corpus.store import Store
 from index.build import ingest, remove
 from index.generation import INDEX_DIR, IndexOutOfDate
 from index.hybrid import PassageIndex
@@ -148,7 +149,7 @@ def test_an_index_that_disagrees_with_the_passages_refuses_with_a_fix(
 ) -> None:
     write_articles(tmp_path / "in", 2)
     ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
-    with duckdb.connect(str(tmp_path / "data" / STORE_FILE)) as connection:
+    with duckdb.connect(str(current_store(tmp_path / "data"))) as connection:  # tampered in place
         connection.execute("UPDATE passages SET text = 'tampered', text_hash = 'x' WHERE ordinal = 0")
     with pytest.raises(IndexOutOfDate, match="run `hustings ingest`"):
         PassageIndex.open(tmp_path / "data", hash_embedder)
