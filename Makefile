@@ -18,9 +18,11 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-general-elections/HoC-GE2019-results-by-constituency.csv \
 	hoc-general-elections/HoC-GE2019-results-by-candidate.csv \
 	hoc-general-elections/parliament-2017-candidates.csv \
-	hoc-local-elections-2022/councillor_party_affiliation_1973_2022.csv)
+	hoc-local-elections-2022/councillor_party_affiliation_1973_2022.csv \
+	hoc-local-elections-2022/party_names_2022.csv \
+	hoc-local-elections-2022/notes_and_definitions_2022.csv)
 
-.PHONY: help setup browser run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-peers bench-scale bench-report peers clean
+.PHONY: help setup browser run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-report peers clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,13 +62,13 @@ eval: setup ## Build $(EVAL_DIR)/ from $(SHARED) (results, seeds, BBC politics) 
 	  $(BIN)/hustings eval tests/eval/$$suite.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/$$suite-report.md; \
 	done
 
-bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-peers bench-scale ## Run every benchmark, then write bench-report.md
+bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale ## Run every benchmark, then write bench-report.md
 	$(MAKE) --no-print-directory bench-report
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
 	$(BIN)/python -m tests.bench.ingest --shared $(SHARED)
 
-bench-results: setup ## Import all eight public results files and time it
+bench-results: setup ## Import every results file in ../shared/data and time it
 	$(BIN)/python -m tests.bench.results --shared $(SHARED)
 
 bench-sql: setup ## SQL-route latency in process over the factual suite
@@ -77,6 +79,9 @@ clean: ## Remove the virtualenv and the data directory
 
 bench-passages: setup ## Passage-route latency and recall@5 (dense, BM25, hybrid) over the coverage suite
 	$(BIN)/python -m tests.bench.passages --shared $(SHARED)
+
+bench-live: setup ## /chat latency while an ingest runs beside the server; commit-to-serve time of a new generation
+	$(BIN)/python -m tests.bench.live --shared $(SHARED)
 
 bench-http: setup ## POST /chat on loopback: latency per route, HTTP overhead, requests/s with 1, 4, 16 clients
 	$(BIN)/python -m tests.bench.http --shared $(SHARED)

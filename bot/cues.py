@@ -41,6 +41,8 @@ class Cues:
     names_wards: bool = False
     across_wards: bool = False
     names_councillors: bool = False
+    names_by_election: bool = False
+    asks_roster: bool = False
     asks_who: bool = False
     explains: bool = False
     asks_figure: bool = False

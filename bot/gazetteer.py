@@ -76,7 +76,7 @@ class Gazetteer:
         self.wards = wards or {}  # a ward name's key -> the wards of that name, one per council
         self.people = people or {}  # a candidate's name key -> the candidate
         self.printed = printed or {}  # a ward's or candidate's code -> its names as the files print them
-        self.yearly = yearly or {}  # a council known only by yearly snapshots -> their years
+        self.yearly = yearly or {}  # a council known only by name (yearly snapshots, rosters) -> their years
         self.sources = sources or {}  # an imported file's name -> its dataset, as answers credit it
         # (place's ONS code, a surname) -> the name keys of the candidates of that surname who stood there
         self.surnames = surnames or {}
@@ -136,13 +136,14 @@ class Gazetteer:
         regions = {normalise_name(r): r for (r,) in run(
             "SELECT region FROM authorities UNION SELECT region FROM constituencies UNION SELECT country "
             "FROM constituencies").fetchall() if r}
-        # Councils only Open Council Data's yearly snapshots name (no file gives their ONS code): known by their
-        # full name alone, where no other place or region has it, so a question about one is answered from what
-        # there is, not read as a constituency of a similar name.
+        # Councils only Open Council Data's yearly snapshots or rosters name (no file gives their ONS code): known
+        # by their full name alone, where no other place or region has it, so a question about one is answered
+        # from what there is, not read as a constituency of a similar name.
         yearly: dict[str, list[int]] = {}
-        for name, years in run("SELECT authority_name, list(DISTINCT year ORDER BY year) "
-                               "FROM council_composition_by_year WHERE ons_code IS NULL GROUP BY authority_name"
-                               ).fetchall():
+        for name, years in run("SELECT authority_name, list(DISTINCT year ORDER BY year) FROM ("
+                               "SELECT authority_name, year FROM council_composition_by_year WHERE ons_code IS NULL "
+                               "UNION ALL SELECT authority_name, year FROM councillors WHERE ons_code IS NULL) "
+                               "GROUP BY authority_name").fetchall():
             key = normalise_name(name)
             if key in places or key in regions:
                 continue
@@ -167,6 +168,18 @@ class Gazetteer:
             wards[key].add(ward)
             wards.setdefault(normalise_name(without_possessive(name)), set()).add(ward)  # "St Michael's": St Michael
             held[ward.code] = set(fought)
+        # The wards of a council known only by name, from its rosters ("Trumpington" of Cambridgeshire): no
+        # election file names them, so they are asked about only as the rosters have them.
+        for council_name, name, spellings in run(
+            "SELECT authority_name, max(ward_name), list(DISTINCT ward_name) FROM councillors WHERE ons_code IS NULL "
+            "GROUP BY authority_name, norm_name(ward_name)"
+        ).fetchall():
+            council_code = f"yearly:{normalise_name(council_name)}"
+            if council_code in yearly:
+                ward = Place("ward", f"{council_code}/{normalise_name(name)}", name)
+                printed[ward.code] = sorted(spellings)
+                wards[normalise_name(name)].add(ward)
+                wards.setdefault(normalise_name(without_possessive(name)), set()).add(ward)
         people: dict[str, Place] = {}
         surnames: dict[tuple[str, str], set[str]] = defaultdict(set)
         mps: set[str] = set()
@@ -181,9 +194,10 @@ class Gazetteer:
                 mps.add(key)
             held[key] = set(stood)
             printed[key] = sorted(spellings)
+            surname = surname_of_key(key)
             for area in areas:
                 if area:
-                    surnames[(area, surname_of(key))].add(key)
+                    surnames[(area, surname)].add(key)
         return cls(party_aliases, party_names, dict(places), elections, regions, dict(held), dict(wards), people,
                    printed, dict(surnames), mps, yearly, load_sources(store.connection))
 
@@ -267,7 +281,12 @@ FORMAL_PREFIXES = ("kingston upon ", "city of ", "the ", "great ")  # "Great Gri
 def surname_of(name: str) -> str:
     """A candidate's surname, normalised: "Jo Swinson" -> swinson; "Smith S." (as the 2022 local file prints
     names) -> smith."""
-    words = normalise_name(name).split()
+    return surname_of_key(normalise_name(name))
+
+
+def surname_of_key(key: str) -> str:
+    """The surname of a name already normalised (a candidate's key)."""
+    words = key.split()
     return next(w for w in reversed(words) if len(w) > 1 or w == words[0])
 
 

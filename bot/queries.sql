@@ -29,25 +29,63 @@ WHERE c.election_id = $election AND c.ons_code = $council AND c.seats_held > 0
 ORDER BY c.seats_held DESC, p.name;
 
 -- name: control
+-- With the source's own control label where its seat counts say otherwise (`relabelled`: control goes by them).
 SELECT k.control, coalesce(p.name, 'No overall control') AS controlled_by, k.total_seats,
        (SELECT seats_held FROM council_composition c
         WHERE c.election_id = k.election_id AND c.ons_code = k.ons_code AND c.party_code = k.control) AS seats_held,
-       k.source_file
-FROM council_control k LEFT JOIN parties p ON p.code = k.control
+       k.label_control IS DISTINCT FROM k.control AS relabelled, k.label_control, k.control_printed AS label_printed,
+       pl.name AS label_party, k.source_file
+FROM council_control k LEFT JOIN parties p ON p.code = k.control LEFT JOIN parties pl ON pl.code = k.label_control
 WHERE k.election_id = $election AND k.ons_code = $council;
 
 -- name: control_changes
-SELECT a.name AS council, now.ons_code, coalesce(pb.name, 'No overall control') AS control_before,
-       coalesce(pa.name, 'No overall control') AS control_after, now.source_file
-FROM council_control now
-JOIN council_control before ON before.ons_code = now.ons_code AND before.election_id = $previous
-JOIN authorities a ON a.ons_code = now.ons_code
-LEFT JOIN parties pa ON pa.code = now.control
-LEFT JOIN parties pb ON pb.code = before.control
-WHERE now.election_id = $election AND now.control IS DISTINCT FROM before.control
-  AND ($party IS NULL OR ($gain AND now.control = $party) OR (NOT $gain AND before.control = $party))
-  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
-ORDER BY a.name;
+-- Councils whose control after $election differs from after their own previous election: councils vote on
+-- cycles of their own (England's in 2018 and 2022, Scotland's and Wales's in 2017 and 2022), so each is compared
+-- with its latest earlier row, not with one election for all. `before_days` (`before_count`) are the days
+-- compared with; `relabelled`: a control label the source's own seat counts contradict, on either side.
+WITH compared AS (
+    SELECT k.election_id, k.ons_code, k.control, k.source_file,
+           lag(k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_control,
+           lag(e.date) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_date,
+           k.label_control IS DISTINCT FROM k.control
+               OR lag(k.label_control IS DISTINCT FROM k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date)
+               AS relabelled
+    FROM council_control k JOIN elections e ON e.id = k.election_id
+),
+changed AS (
+    SELECT now.*, a.name AS council FROM compared now JOIN authorities a ON a.ons_code = now.ons_code
+    WHERE now.election_id = $election AND now.before_date IS NOT NULL AND now.control IS DISTINCT FROM now.before_control
+      AND ($party IS NULL OR ($gain AND now.control = $party) OR (NOT $gain AND now.before_control = $party))
+      AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
+),
+days AS (
+    SELECT string_agg(strftime(d, '%-d %B %Y'), ' or ' ORDER BY d) AS before_days, count(*) AS before_count
+    FROM (SELECT DISTINCT before_date AS d FROM changed)
+)
+SELECT s.council, s.ons_code, coalesce(pb.name, 'No overall control') AS control_before,
+       coalesce(pa.name, 'No overall control') AS control_after, s.relabelled, days.before_days, days.before_count,
+       s.source_file
+FROM changed s CROSS JOIN days
+LEFT JOIN parties pa ON pa.code = s.control
+LEFT JOIN parties pb ON pb.code = s.before_control
+ORDER BY s.council;
+
+-- name: control_before_held
+-- The councils (in scope) with control after $election and after an earlier election of their own, and the days
+-- of those earlier elections: with none, no change of control can be said.
+WITH compared AS (
+    SELECT k.election_id, k.ons_code, lag(e.date) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_date
+    FROM council_control k JOIN elections e ON e.id = k.election_id
+),
+held AS (
+    SELECT c.* FROM compared c JOIN authorities a USING (ons_code)
+    WHERE c.election_id = $election AND c.before_date IS NOT NULL
+      AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
+)
+SELECT count(*) AS recorded, count(DISTINCT before_date) AS before_count,
+       (SELECT string_agg(strftime(d, '%-d %B %Y'), ' or ' ORDER BY d) FROM (SELECT DISTINCT before_date AS d FROM held))
+           AS before_days
+FROM held;
 
 -- name: largest_party
 SELECT p.name AS party, c.party_code, c.seats_held, k.total_seats, k.control, c.source_file
@@ -138,7 +176,8 @@ HAVING sum(c.votes) IS NOT NULL
 ORDER BY votes DESC;
 
 -- name: councils_controlled
-SELECT a.name AS council, k.ons_code, coalesce(p.name, 'No overall control') AS control, k.control AS control_code, k.total_seats, k.source_file
+SELECT a.name AS council, k.ons_code, coalesce(p.name, 'No overall control') AS control, k.control AS control_code, k.total_seats,
+       k.label_control IS DISTINCT FROM k.control AS relabelled, k.source_file
 FROM council_control k JOIN authorities a USING (ons_code) LEFT JOIN parties p ON p.code = k.control
 WHERE k.election_id = $election AND k.control = $control AND ($region IS NULL OR $region IN (a.region, a.nation))
   AND ($council_type IS NULL OR a.type = $council_type)
@@ -206,15 +245,33 @@ ORDER BY CASE WHEN $smallest THEN v.votes ELSE -v.votes END, v.candidate
 LIMIT $limit;
 
 -- name: control_changes_by_party
--- How many councils each party (or no party) came to control at an election, against the one before.
-SELECT coalesce(pa.name, 'No overall control') AS party, now.control AS party_code, count(*) AS councils,
-       string_agg(a.name, ', ' ORDER BY a.name) AS named, min(now.source_file) AS source_file
-FROM council_control now
-JOIN council_control before ON before.ons_code = now.ons_code AND before.election_id = $previous
-JOIN authorities a ON a.ons_code = now.ons_code
-LEFT JOIN parties pa ON pa.code = now.control
-WHERE now.election_id = $election AND now.control IS DISTINCT FROM before.control
-  AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
+-- How many councils each party (or no party) came to control at an election, each council against its own
+-- previous election (as in control_changes).
+WITH compared AS (
+    SELECT k.election_id, k.ons_code, k.control, k.source_file,
+           lag(k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_control,
+           lag(e.date) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_date,
+           k.label_control IS DISTINCT FROM k.control
+               OR lag(k.label_control IS DISTINCT FROM k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date)
+               AS relabelled
+    FROM council_control k JOIN elections e ON e.id = k.election_id
+),
+changed AS (
+    SELECT now.*, a.name AS council FROM compared now JOIN authorities a ON a.ons_code = now.ons_code
+    WHERE now.election_id = $election AND now.before_date IS NOT NULL AND now.control IS DISTINCT FROM now.before_control
+      AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
+),
+days AS (
+    SELECT string_agg(strftime(d, '%-d %B %Y'), ' or ' ORDER BY d) AS before_days, count(*) AS before_count
+    FROM (SELECT DISTINCT before_date AS d FROM changed)
+)
+SELECT coalesce(pa.name, 'No overall control') AS party, s.control AS party_code, count(*) AS councils,
+       string_agg(s.council, ', ' ORDER BY s.council) AS named,
+       coalesce(list(s.council ORDER BY s.council) FILTER (WHERE s.relabelled), []) AS relabelled_named,
+       min(days.before_days) AS before_days, min(days.before_count) AS before_count,
+       string_agg(DISTINCT s.source_file, ', ' ORDER BY s.source_file) AS source_file
+FROM changed s CROSS JOIN days
+LEFT JOIN parties pa ON pa.code = s.control
 GROUP BY 1, 2
 ORDER BY councils DESC, party;
 
@@ -236,7 +293,8 @@ WHERE r.election_id = $election AND list_contains($places, r.ons_code) AND ($par
 ORDER BY r.name;
 
 -- name: control_among
-SELECT a.name AS council, k.ons_code, coalesce(p.name, 'No overall control') AS control, k.control AS control_code, k.total_seats, k.source_file
+SELECT a.name AS council, k.ons_code, coalesce(p.name, 'No overall control') AS control, k.control AS control_code, k.total_seats,
+       k.label_control IS DISTINCT FROM k.control AS relabelled, k.source_file
 FROM council_control k JOIN authorities a USING (ons_code) LEFT JOIN parties p ON p.code = k.control
 WHERE k.election_id = $election AND list_contains($places, k.ons_code)
   AND ($party IS NULL OR k.control = $party)
@@ -349,12 +407,46 @@ FROM ward_results w JOIN elections e ON e.id = w.election_id;
 
 -- name: council_yearly
 -- Open Council Data's yearly count of a council's seats (not tied to an election: by-elections and defections
--- are in it), for a council no results file gives an ONS code for.
+-- are in it), for a council no results file gives an ONS code for; its latest count when no year is asked.
 SELECT y.year, p.name AS party, y.party_code, y.seats_held, y.total_seats, y.control,
        coalesce(pc.name, 'No overall control') AS controlled_by, y.source_file
 FROM council_composition_by_year y JOIN parties p ON p.code = y.party_code LEFT JOIN parties pc ON pc.code = y.control
-WHERE y.year = $year AND y.authority_name = $authority AND y.seats_held > 0
+WHERE y.year = coalesce($year, (SELECT max(year) FROM council_composition_by_year WHERE authority_name = $authority))
+  AND y.authority_name = $authority AND y.seats_held > 0
 ORDER BY y.seats_held DESC, p.name;
+
+-- name: councillors
+-- Who sat on a council in the year asked by Open Council Data's roster (the latest roster of the council when no
+-- year is asked), or for one ward of it (by the ward name's key): each councillor once (a name the file lists twice
+-- in one ward is one person), with their party's count, the most numerous party first. A council is its ONS code,
+-- or its name where no file gives the roster's council a code.
+WITH council AS (
+    SELECT * FROM councillors
+    WHERE ons_code = $council OR ons_code IS NULL AND norm_name(authority_name) = norm_name($authority)),
+roster AS (
+    SELECT * FROM council
+    WHERE year = coalesce($year, (SELECT max(year) FROM council)) AND ($ward IS NULL OR norm_name(ward_name) = $ward)),
+sitting AS (
+    SELECT year, ward_name, councillor, party_code, min(source_file) AS source_file
+    FROM roster WHERE councillor IS NOT NULL GROUP BY year, ward_name, councillor, party_code)
+SELECT s.year, s.ward_name AS ward, s.councillor, p.name AS party, s.party_code,
+       count(*) OVER (PARTITION BY s.party_code) AS party_councillors, count(*) OVER () AS councillors,
+       (SELECT count(*) FROM roster WHERE councillor IS NULL) AS vacant, s.source_file
+FROM sitting s JOIN parties p ON p.code = s.party_code
+ORDER BY party_councillors DESC, p.name, s.ward_name, s.councillor;
+
+-- name: councillors_held
+-- Whether Open Council Data's rosters hold the council at all, for which years, and how many seats the roster of
+-- the year asked (else the latest) lists, and in the ward asked.
+WITH council AS (
+    SELECT * FROM councillors
+    WHERE ons_code = $council OR ons_code IS NULL AND norm_name(authority_name) = norm_name($authority))
+SELECT count(*) > 0 AS recorded, list(DISTINCT year ORDER BY year) AS years,
+       coalesce($year, max(year)) AS year, count(*) FILTER (WHERE year = coalesce($year, (SELECT max(year) FROM council)))
+         AS in_year,
+       count(*) FILTER (WHERE year = coalesce($year, (SELECT max(year) FROM council)) AND norm_name(ward_name) = $ward)
+         AS in_ward
+FROM council;
 
 -- name: candidate_general
 -- A candidate by name (as the files print it): where they stood, for whom, their votes, share and place in the
@@ -420,3 +512,50 @@ WHERE p.party_code = CASE WHEN $party IN ('SNP', 'PC') THEN 'NAT' ELSE $party EN
   AND p.councillors > o.councillors
 ORDER BY p.year DESC
 LIMIT 1;
+
+-- name: definition
+-- What the codes or columns a question names mean, as the results' publishers define them (a code of two or
+-- more letters matched as a word: "UAT"; a column by any part of its name: "vote effective").
+SELECT d.term, d.sheet, d.meaning, d.code, d.option, d.source_file,
+       d.code IS NOT NULL AND regexp_matches($text, '(?i)\b' || d.code || '\b') AS by_code
+FROM definitions d
+WHERE (length(d.code) > 1 AND regexp_matches($text, '(?i)\b' || d.code || '\b'))
+   OR EXISTS (SELECT 1 FROM unnest(string_split(lower(d.term), ', ')) t(part)
+              WHERE regexp_matches(lower($text), '\b' || part || '\b'))
+ORDER BY by_code DESC, d.term, d.code;
+
+-- name: council_by_elections
+-- A council's by-elections (the year asked, else every one the results hold): each ward's winner, votes,
+-- majority over the runner-up and turnout.
+WITH fought AS (
+    SELECT c.election_id, b.date, c.ward_name, c.candidate, c.party_code, c.votes, c.elected, c.source_file,
+           row_number() OVER (PARTITION BY c.election_id, c.ward_name ORDER BY c.votes DESC NULLS LAST) AS place
+    FROM candidacies c JOIN by_elections b ON b.id = c.election_id
+    WHERE c.ons_code = $council AND ($year IS NULL OR year(b.date) = $year)
+)
+SELECT strftime(w.date, '%-d %B %Y') AS day, year(w.date) AS year, w.ward_name AS ward, w.candidate AS winner,
+       p.name AS party, w.party_code, w.votes, w.votes - r.votes AS majority, round(t.turnout, 1) AS turnout,
+       w.source_file
+FROM fought w
+JOIN parties p ON p.code = w.party_code
+LEFT JOIN fought r ON r.election_id = w.election_id AND r.ward_name = w.ward_name AND r.place = 2
+LEFT JOIN ward_results t ON t.election_id = w.election_id AND t.ons_code = $council AND t.ward_name = w.ward_name
+WHERE w.elected
+ORDER BY w.date, w.ward_name;
+
+-- name: by_elections_held
+SELECT count(*) > 0 AS recorded, list(DISTINCT year(b.date) ORDER BY year(b.date)) AS years
+FROM by_elections b WHERE EXISTS (SELECT 1 FROM candidacies c WHERE c.election_id = b.id AND c.ons_code = $council);
+
+-- name: constituency_by_elections
+-- A constituency's by-elections (the year asked, else every one the results hold).
+SELECT strftime(b.date, '%-d %B %Y') AS day, year(b.date) AS year, r.name AS constituency, r.winner, p.name AS party,
+       r.party_code, r.majority, round(100 * r.turnout, 1) AS turnout_percent, r.electorate, r.valid_votes,
+       r.source_file
+FROM constituency_results r JOIN by_elections b ON b.id = r.election_id JOIN parties p ON p.code = r.party_code
+WHERE r.ons_code = $constituency AND ($year IS NULL OR year(b.date) = $year)
+ORDER BY b.date;
+
+-- name: constituency_by_elections_held
+SELECT count(*) > 0 AS recorded, list(DISTINCT year(b.date) ORDER BY year(b.date)) AS years
+FROM by_elections b JOIN constituency_results r ON r.election_id = b.id WHERE r.ons_code = $constituency;

@@ -4,6 +4,7 @@ the queries it runs and the sentence that states its figure."""
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -95,9 +96,10 @@ class Registry:
 
     intents: tuple[Intent, ...]
 
-    def find(self, question: Question, where: Where, listed: str | None = None) -> Intent | None:
-        """The first intent that fits the reading, or None when the results cannot answer it."""
-        return next((i for i in self.intents if i.fits(question, where, listed)), None)
+    def find(self, question: Question, where: Where, listed: str | None = None,
+             passed: frozenset[str] = frozenset()) -> Intent | None:
+        """The first intent that fits the reading (but those `passed`), or None when the results cannot answer it."""
+        return next((i for i in self.intents if i.name not in passed and i.fits(question, where, listed)), None)
 
     def why(self, name: str | None) -> str:
         """What "Why?" asks the coverage after an answer by the intent of that name."""
@@ -220,12 +222,21 @@ def everyday(name: str) -> str:
 
 
 @jinja2.pass_context
-def source(context: Context, row: dict[str, Any] | None, sentence: bool = False) -> str:
+def source(context: Context, row: dict[str, Any] | None, sentence: bool = False,
+           over: list[dict[str, Any]] | None = None) -> str:
     """Where a row's figure comes from, as the sentence credits it: the dataset, its publisher and licence (the
-    file's name where the store knows no more of it)."""
+    file's name where the store knows no more of it). `over`: the rows of a list, each file credited once."""
+    known = context.get("sources", {})
+    files = list(dict.fromkeys(f for r in (over if over is not None else [row]) for f in source_files(r, known)))
+    if not files:
+        return ""
+    said = "; ".join(known[f].cited() if f in known else f for f in files)
+    return f" Source: {said}." if sentence else f" (source{'s' if len(files) > 1 else ''}: {said})"
+
+
+def source_files(row: dict[str, Any] | None, known: Mapping[str, object]) -> list[str]:
+    """The files a row's figure comes from: a row summed over several names them all ("a.csv, b.csv")."""
     file = (row or {}).get("source_file")
     if not file:
-        return ""
-    known = context.get("sources", {}).get(file)
-    said = known.cited() if known is not None else file
-    return f" Source: {said}." if sentence else f" (source: {said})"
+        return []
+    return [file] if file in known else str(file).split(", ")

@@ -11,7 +11,7 @@ import duckdb
 from bot.answer import Answer, Keys, Outcome
 from bot.gazetteer import Election, Gazetteer, Place
 from bot.lexicon import lexicon
-from bot.registry import Intent, Where, election_kind, everyday, registry, render
+from bot.registry import Intent, Where, election_kind, everyday, registry, render, source_files
 from bot.sql import QueryResult, run_query
 from bot.understand import Question
 from corpus.results.records import Dataset
@@ -35,10 +35,16 @@ def answer_from_results(
         return Answer(f"I have no results for a place called \"{question.unknown_place}\". Ask about a council "
                       "or constituency by name, for example Barnet, Hull or Hartlepool.", "sql", 0.6, outcome="no_data")
     intent = intent_for(question, listed)
+    passed: set[str] = set()
+    while intent is not None and intent.by_year:
+        counted = _by_year(intent, question, connection, gazetteer)
+        if counted is not None or intent.unrecorded is None:
+            return counted
+        # The results hold none of what it counts (no roster of that council): the next intent that fits answers.
+        passed.add(intent.name)
+        intent = intent_for(question, listed, frozenset(passed))
     if intent is None:
         return None
-    if intent.by_year:
-        return _by_year(intent, question, connection, gazetteer)
     elections, note = _elections(question, intent, gazetteer, listed)
     if note is not None or not elections:
         return replace(note, keys=Keys(intent.name)) if note is not None else None
@@ -54,17 +60,21 @@ def answerable(question: Question) -> bool:
     return intent_for(question, ()) is not None
 
 
-def intent_for(question: Question, listed: tuple[Place, ...] = ()) -> Intent | None:
+def intent_for(question: Question, listed: tuple[Place, ...] = (), passed: frozenset[str] = frozenset()
+               ) -> Intent | None:
     """The intent that answers the reading, after the checks that keep a bare name from being read as a question.
     A candidate's or a ward's question the registry has no intent for is asked of the place named with it
-    ("How big was Ian Levy's majority in Blyth Valley?" is Blyth Valley's majority)."""
+    ("How big was Ian Levy's majority in Blyth Valley?" is Blyth Valley's majority). Intents `passed` are not
+    tried (their figures are not in the results)."""
+    # "List the Labour councillors in Hull" asks for a roster's people by name (until the rosters are found wanting)
+    roster = question.cues.asks_roster and not passed
     for where in _wheres(question, listed):
         if where not in ("listed", "ward", "candidate"):
-            if question.measure is None and not (question.places and question.years or question.wants_list):
+            if question.measure is None and not (question.places and question.years or question.wants_list or roster):
                 return None  # a name alone is no question; a place and a year, or a list asked for, is
-            if question.measure is None and question.cues.asks_who and where == "council":
-                return None  # "Who is the Labour leader in Hull…?": the results name no council's people
-        found = registry().find(question, where, listed[0].kind if listed else None)
+            if question.measure is None and question.cues.asks_who and not roster and where == "council":
+                return None  # "Who is the Labour leader in Hull…?": the results name no council's leaders
+        found = registry().find(question, where, listed[0].kind if listed else None, passed)
         if found is not None:
             return found
     return None
@@ -156,10 +166,12 @@ def _answer(
 def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConnection,
              gazetteer: Gazetteer) -> Answer | None:
     """Figures counted by year, not by election: a council known only by yearly snapshots, councillors in Great
-    Britain. The years asked, else the latest (the snapshots' own, or the query's when it is given no year)."""
-    place = question.places[0] if intent.where == "yearly" else None
-    latest: list[int | None] = [*gazetteer.yearly.get(place.code, [])[-1:]] if place else [None]
-    years: list[int | None] = [*question.years] or latest
+    Britain, the councillors of a council or a ward by roster. The years asked, else the latest the query finds
+    (it is given no year)."""
+    ward = question.ward if intent.where == "ward" else None
+    place = gazetteer.councils.get(ward.council) if ward else (
+        question.places[0] if intent.where in ("yearly", "council", "constituency") and question.places else None)
+    years: list[int | None] = [*question.years] or [None]
     # Two parties are each counted and compared where the intent compares a figure; else the second is `other`
     # ("When did the Conservatives last have more councillors than Labour?").
     paired = intent.compares is None and len(question.parties) > 1
@@ -168,12 +180,16 @@ def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConn
     answers = []
     for year in years:
         for party in parties:
-            params = {"year": year, "authority": place.name if place else None, "party": party, "other": other}
+            params = {"year": year, "authority": place.name if place else None,
+                      "council": place.code if place else None, "ward": ward.key if ward else None, "party": party,
+                      "other": other, "text": question.text, "constituency": place.code if place else None}
             result = run_query(connection, intent.queries[0].name, **params)
             values: dict[str, Any] = {
-                "place": place.name if place else None, "day": str(year or ""), "asked": party,
-                "party": everyday(gazetteer.party_name(party)) if party else None,
+                "place": place.name if place else None, "ward": ward.name if ward else None, "day": str(year or ""),
+                "asked": party, "party": everyday(gazetteer.party_name(party)) if party else None,
+                "party_name": gazetteer.party_name(party) if party else None,  # "Green Party councillors"
                 "other": everyday(gazetteer.party_name(other)) if other else None, "other_code": other,
+                "other_name": gazetteer.party_name(other) if other else None,
                 "name_of": lambda code: everyday(gazetteer.party_name(code)), "rows": result.rows,
                 "sources": gazetteer.sources,
                 "row": result.rows[0] if result.rows else None, "also": {}, "also_rows": {}}
@@ -215,7 +231,7 @@ def _empty(intent: Intent, connection: duckdb.DuckDBPyConnection, params: dict[s
     if intent.empty is None:
         return None
     outcome: Outcome = "no_data" if intent.empty_outcome == "no_data" else "figure"
-    return Answer(_capitalised(render(intent.empty, {**values, "rows": [], "row": None})), "sql", SURE,
+    return Answer(_capitalised(render(intent.empty, {**values, "rows": [], "row": None, "held": held})), "sql", SURE,
                   sql=result.sql, outcome=outcome, keys=Keys(intent.name))
 
 
@@ -264,7 +280,7 @@ def _elections(
 
 def datasets_of(rows: Any, gazetteer: Gazetteer) -> tuple[Dataset, ...]:
     """The datasets the rows' figures come from, in the order the rows first name them."""
-    files = dict.fromkeys(row.get("source_file") for row in rows)
+    files = dict.fromkeys(f for row in rows for f in source_files(row, gazetteer.sources))
     return tuple(gazetteer.sources[f].dataset for f in files if f in gazetteer.sources)
 
 

@@ -91,7 +91,20 @@ def train_router(
     questions = [understand_text(q) for q, _ in labelled]
     vectors = _question_vectors([q for q, _ in labelled], embedder, cache_dir)
     rows = np.stack([features(question, vector) for question, vector in zip(questions, vectors, strict=True)])
-    return Router.train(rows, [route for _, route in labelled])
+    return _trained(rows, tuple(route for _, route in labelled))
+
+
+_TRAINED: dict[str, Router] = {}
+
+
+def _trained(rows: np.ndarray, labels: tuple[str, ...]) -> Router:
+    """The router fitted on these rows: a server moving to a new store generation whose names read the labelled
+    questions as before (most do: new results seldom rename a place in them) reuses the fit it has."""
+    key = hashlib.sha256(rows.tobytes() + "\n".join(labels).encode("utf-8")).hexdigest()
+    if key not in _TRAINED:
+        _TRAINED.clear()  # one fit is kept: the generation's before
+        _TRAINED[key] = Router.train(rows, list(labels))
+    return _TRAINED[key]
 
 
 def _question_vectors(texts: list[str], embedder: TextEmbedder, cache_dir: Path | None) -> np.ndarray:

@@ -16,6 +16,7 @@ def describe_reading(question: Question, gazetteer: Gazetteer, asks_why: bool = 
     what = [lexicon().measure_names[question.measure]] if question.measure else []
     what += [DIRECTIONS[question.direction]] if question.direction else []
     what += ["a list"] if question.wants_list else []
+    what += ["councillors by name"] if question.cues.asks_roster else []
     what += ["a ranking"] if question.ranking else []
     what += ["yes or no"] if question.yes_no and question.measure else []
     what += ["smallest first"] if question.cues.smallest and (question.ranking or question.cues.how_many) else []

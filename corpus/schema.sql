@@ -243,6 +243,14 @@ CREATE TABLE IF NOT EXISTS council_control (
     PRIMARY KEY (election_id, ons_code)
 );
 
+-- What the file's control label says (party code or 'NOC'; NULL when it is neither). Where the file's own seat
+-- counts give a party a majority that the label does not say, `control` goes by the seats and this keeps the
+-- label (corpus/results/control.py). A store made before the column reads it from `control_printed`.
+ALTER TABLE council_control ADD COLUMN IF NOT EXISTS label_control TEXT;
+UPDATE council_control SET label_control = CASE WHEN norm_name(control_printed) IN ('noc', 'no overall control')
+    THEN 'NOC' ELSE (SELECT code FROM party_aliases WHERE alias = norm_name(control_printed)) END
+WHERE label_control IS NULL AND control_printed IS NOT NULL;
+
 -- Seats held on the whole council after the election, per party (composition). Where a source lumps
 -- parties together the row is party 'OTH'. `control` repeats council_control.control for convenience.
 CREATE TABLE IF NOT EXISTS council_composition (
@@ -336,6 +344,29 @@ CREATE TABLE IF NOT EXISTS national_results (
     PRIMARY KEY (election_id, party_code)
 );
 
+-- What a results file's columns and codes mean, in its publisher's words: `code` and `option` are one of a
+-- column's coded values ("UAT", "Unitary Authority electing by thirds"), NULL for a column without codes.
+CREATE TABLE IF NOT EXISTS definitions (
+    term          TEXT NOT NULL,      -- the column, as the publisher names it ("Type", "Vote effective")
+    sheet         TEXT,
+    meaning       TEXT,
+    code          TEXT,
+    option        TEXT,
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL
+);
+
+-- The party abbreviations a file prints, with what they stand for (Commons Library party names): each is
+-- also an alias of its party in `party_aliases`.
+CREATE TABLE IF NOT EXISTS party_names (
+    abbreviation  TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    code          TEXT NOT NULL,
+    candidates    INTEGER,
+    dataset       TEXT NOT NULL,
+    source_file   TEXT NOT NULL
+);
+
 -- Councillors in Great Britain by party, each year (Commons Library): a party's count, and every party's.
 -- NAT is the file's one column for the SNP and Plaid Cymru together; OTH every other party and independent.
 CREATE TABLE IF NOT EXISTS national_councillors (
@@ -346,6 +377,28 @@ CREATE TABLE IF NOT EXISTS national_councillors (
     dataset       TEXT NOT NULL,
     source_file   TEXT NOT NULL,
     PRIMARY KEY (year, party_code)
+);
+
+-- Open Council Data's councillor rosters: who sat on each council, ward by ward, in a year. One row per seat
+-- as the file lists it (a vacant seat: `councillor` NULL). Not an election result: the year is the roster's
+-- (from the file's name), and by-elections and defections are in it. Councils come by name only and get their
+-- ONS code when the store is reconciled; a ward gets the code the election files give a ward of that name on
+-- that council (from the election nearest the roster's year). A name listed twice in one ward is kept as the
+-- file has it and named in data_issues.
+CREATE TABLE IF NOT EXISTS councillors (
+    year               INTEGER NOT NULL,  -- the roster's year
+    ons_code           TEXT,              -- the council; NULL while no other file names it (see data_issues)
+    authority_name     TEXT NOT NULL,     -- as printed
+    ward_name          TEXT NOT NULL,     -- as printed
+    ward_code          TEXT,              -- NULL where no election file names a ward so on that council
+    councillor         TEXT,              -- as printed; NULL for a seat the file marks vacant
+    party_code         TEXT,              -- NULL for a vacant seat; 'Independent / Other' is IND
+    party_printed      TEXT NOT NULL,     -- as printed: 'Labour Party', 'Independent / Other', 'Vacant'
+    party_registration TEXT,              -- the Electoral Commission's party code ('PP53'); NULL when none
+    next_election      DATE,              -- the councillor's next scheduled election, as the file gives it
+    line               INTEGER NOT NULL,  -- the line of the file
+    dataset            TEXT NOT NULL,
+    source_file        TEXT NOT NULL
 );
 
 -- Where the sources disagree, or a name could not be placed. Recomputed after every import, so it
@@ -362,4 +415,36 @@ CREATE TABLE IF NOT EXISTS data_issues (
     source_b      TEXT,
     value_b       TEXT,
     detail        TEXT NOT NULL       -- one sentence a person can read
+);
+
+-- ---------------------------------------------------------------- councils' own results (corpus/results/lga.py)
+
+-- By-elections, one row per kind and polling day: 'local-by-2025-10-16', 'general-by-2022-12-15'. Their facts
+-- (candidacies, seats_won, ward_results, constituency_*) are stored under these ids like any election's; they are
+-- kept out of `elections` because the answering side takes its rows as the ordinary rounds one after another,
+-- and a by-election between two would be read as "the previous election" of the later one.
+CREATE TABLE IF NOT EXISTS by_elections (
+    id            TEXT PRIMARY KEY,
+    date          DATE NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('local', 'general')),
+    name          TEXT NOT NULL       -- 'Local by-elections, 16 October 2025'
+);
+
+-- A ward contest's ballot papers, where the file gives them (a council's own declaration does): those counted,
+-- valid or not (turnout is these over the electorate), and those rejected. NULL where the file does not say.
+ALTER TABLE ward_results ADD COLUMN IF NOT EXISTS ballots_cast BIGINT;
+ALTER TABLE ward_results ADD COLUMN IF NOT EXISTS rejected_ballots BIGINT;
+
+-- Contests a file holds that the store does not, each with the reason (a parish or mayoral election; a
+-- Westminster contest reported for part of a constituency, or under a seat's code retired before that day).
+-- Replaced with the file's other rows when it is imported again.
+CREATE TABLE IF NOT EXISTS skipped_contests (
+    source_file   TEXT NOT NULL,
+    line          INTEGER NOT NULL,   -- the contest's first line in the file
+    election_date DATE,
+    election_type TEXT,               -- as printed, e.g. 'Parliamentary'
+    area_code     TEXT,
+    area_name     TEXT,
+    candidates    INTEGER NOT NULL,   -- lines skipped
+    reason        TEXT NOT NULL
 );

@@ -77,4 +77,14 @@ PUBLIC_FILES = (
     "hoc-general-elections/HoC-GE2019-results-by-candidate.csv",
     "hoc-general-elections/parliament-2017-candidates.csv",
     "hoc-local-elections-2022/councillor_party_affiliation_1973_2022.csv",
+    "hoc-local-elections-2022/party_names_2022.csv",
+    "hoc-local-elections-2022/notes_and_definitions_2022.csv",
+)
+# Files checked in a store of their own beside PUBLIC_FILES (conftest `more_dir`): Open Council Data's councillor
+# rosters (who sat on each council in a year) and Trafford Council's own results (every election and by-election
+# of 2016-2026: in the suites' store its years would move every "latest local election").
+MORE_FILES = (
+    "opencouncildata/opencouncildata_councillors_2018.csv",
+    "opencouncildata/opencouncildata_councillors_2022.csv",
+    "trafford-council-results/trafford_council_election_results.csv",
 )

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import duckdb
 
-# Composition sources lump every party but these four into 'OTH'; compare like with like.
+# Composition sources lump every party but these four into 'OTH' (the Greens too, in the Commons Library's
+# Scotland and Wales sheet); compare like with like: a party is itself where the council's composition lists it.
 BUCKET = "CASE WHEN {0} IN ('CON', 'LAB', 'LD', 'GRN') THEN {0} ELSE 'OTH' END"
+LISTED_BUCKET = """CASE WHEN {0}.party_code IN ('CON', 'LAB', 'LD', 'GRN') AND EXISTS (
+    SELECT 1 FROM council_composition l JOIN elections le ON le.id = l.election_id
+    WHERE l.ons_code = {0}.ons_code AND l.party_code = {0}.party_code AND {1}) THEN {0}.party_code ELSE 'OTH' END"""
 COLUMNS = "kind, election_id, area_code, area_name, party_code, field, source_a, value_a, source_b, value_b, detail"
 
 WON = f"""
-    SELECT election_id, ons_code, {BUCKET.format("party_code")} AS party, sum(seats) AS seats
-    FROM seats_won GROUP BY ALL"""
+    SELECT election_id, ons_code, party, sum(seats) AS seats
+    FROM (SELECT *, {LISTED_BUCKET.format("s", "l.election_id = s.election_id")} AS party FROM seats_won s)
+    GROUP BY ALL"""
 WON_TOTAL = "SELECT election_id, ons_code, sum(seats) AS seats FROM seats_won GROUP BY ALL"
 HELD = f"""
     SELECT election_id, ons_code, {BUCKET.format("party_code")} AS party, sum(seats_held) AS seats
@@ -94,8 +99,21 @@ CHECKS: dict[str, str] = {
                       {NAME.format("p.ons_code")}, p.election_id, p.party_code, p.net_change, p.before,
                       p.before_election, p.seats_held)
         FROM previous p WHERE p.n = 1 AND p.net_change <> p.seats_held - p.before""",
-    # Party control needs a majority of the seats; no overall control means nobody has one.
+    # Party control needs a majority of the seats; no overall control means nobody has one. A label its own
+    # file's seats contradict was not followed (corpus/results/control.py): the label against the seats.
     "control_vs_seats_held": f"""
+        SELECT 'control_vs_seats_held', c.election_id, c.ons_code, {NAME.format("c.ons_code")}, c.control,
+               'control', c.source_file, c.control_printed, h.source_file,
+               format('{{}} {{}} of {{}}', c.control, h.seats, c.total_seats),
+               format('{{}} {{}}: the control label is ''{{}}'', but {{}} holds {{}} of {{}} seats: control is taken '
+                      'from the seats', {NAME.format("c.ons_code")}, c.election_id, c.control_printed, c.control,
+                      h.seats, c.total_seats)
+        FROM council_control c
+        LEFT JOIN (SELECT election_id, ons_code, party_code, sum(seats_held) AS seats, min(source_file) AS source_file
+                   FROM council_composition GROUP BY ALL) h
+               ON h.election_id = c.election_id AND h.ons_code = c.ons_code AND h.party_code = c.control
+        WHERE c.label_control IS DISTINCT FROM c.control
+        UNION ALL
         SELECT 'control_vs_seats_held', c.election_id, c.ons_code, {NAME.format("c.ons_code")}, c.control,
                'control', c.source_file, c.control, h.source_file, format('{{}} of {{}}', h.seats, c.total_seats),
                format('{{}} {{}}: control is given as {{}}, but {{}} holds {{}} of {{}} seats',
@@ -103,8 +121,9 @@ CHECKS: dict[str, str] = {
         FROM council_control c
         JOIN (SELECT election_id, ons_code, party_code, sum(seats_held) AS seats, min(source_file) AS source_file
               FROM council_composition WHERE party_code <> 'OTH' GROUP BY ALL) h USING (election_id, ons_code)
-        WHERE (c.control = h.party_code AND h.seats * 2 <= c.total_seats)
-           OR (c.control = 'NOC' AND h.seats * 2 > c.total_seats)""",
+        WHERE c.label_control IS NOT DISTINCT FROM c.control
+          AND ((c.control = h.party_code AND h.seats * 2 <= c.total_seats)
+               OR (c.control = 'NOC' AND h.seats * 2 > c.total_seats))""",
     # Open Council Data's yearly snapshot against the composition straight after that year's election.
     "seats_held_vs_yearly": f"""
         WITH held AS (
@@ -117,9 +136,10 @@ CHECKS: dict[str, str] = {
         ),
         after AS (SELECT election_id, year, ons_code, party, sum(seats) AS seats, min(source_file) AS source_file
                   FROM held GROUP BY ALL),
-        yearly AS (SELECT year, ons_code, {BUCKET.format("party_code")} AS party, sum(seats_held) AS seats,
-                          min(source_file) AS source_file
-                   FROM council_composition_by_year WHERE ons_code IS NOT NULL GROUP BY ALL)
+        yearly AS (SELECT year, ons_code, party, sum(seats_held) AS seats, min(source_file) AS source_file
+                   FROM (SELECT *, {LISTED_BUCKET.format("y", "year(le.date) = y.year")} AS party
+                         FROM council_composition_by_year y WHERE ons_code IS NOT NULL)
+                   GROUP BY ALL)
         SELECT 'seats_held_vs_yearly', a.election_id, a.ons_code, {NAME.format("a.ons_code")}, a.party,
                'seats_held', a.source_file, a.seats::VARCHAR, y.source_file, y.seats::VARCHAR,
                format('{{}} {{}}: {{}} holds {{}} seats after the election but {{}} in the {{}} yearly snapshot',
@@ -154,6 +174,33 @@ CHECKS: dict[str, str] = {
                format('no imported file gives an ONS code for the council ''{}'': its yearly seats are stored '
                       'under the name only', authority_name)
         FROM council_composition_by_year WHERE ons_code IS NULL GROUP BY authority_name""",
+    "unresolved_roster_council": """
+        SELECT 'unresolved_roster_council', 'year-' || min(year), NULL, authority_name, NULL, 'authority_name',
+               min(source_file), authority_name, NULL, NULL,
+               format('no imported file gives an ONS code for the council ''{}'': its councillors are stored '
+                      'under the name only', authority_name)
+        FROM councillors WHERE ons_code IS NULL GROUP BY authority_name""",
+    # One person twice in one ward of a roster: the file counts each line as a seat, so one seat's holder is wrong.
+    "roster_listed_twice": """
+        SELECT 'roster_listed_twice', 'year-' || year, min(ons_code), authority_name, NULL, 'councillor',
+               min(source_file), min(councillor), NULL, count(*)::VARCHAR,
+               format('{} {}: {} is listed {} times in {} ward (lines {}); each line is a seat, so the roster names '
+                      'fewer councillors than it has seats', authority_name, year, min(councillor), count(*),
+                      ward_name, string_agg(line::VARCHAR, ', ' ORDER BY line))
+        FROM councillors WHERE councillor IS NOT NULL
+        GROUP BY year, authority_name, ward_name, norm_name(councillor) HAVING count(*) > 1""",
+    # A roster's seats against Open Council Data's own yearly count of the council's seats.
+    "roster_vs_yearly": """
+        SELECT 'roster_vs_yearly', 'year-' || r.year, r.ons_code, r.authority_name, NULL, 'total_seats',
+               r.source_file, r.seats::VARCHAR, y.source_file, y.total_seats::VARCHAR,
+               format('{} {}: the roster lists {} seats, the yearly count {}', r.authority_name, r.year, r.seats,
+                      y.total_seats)
+        FROM (SELECT year, authority_name, min(ons_code) AS ons_code, count(*) AS seats,
+                     min(source_file) AS source_file FROM councillors GROUP BY ALL) r
+        JOIN (SELECT year, authority_name, min(total_seats) AS total_seats, min(source_file) AS source_file
+              FROM council_composition_by_year GROUP BY ALL) y
+          ON y.year = r.year AND norm_name(y.authority_name) = norm_name(r.authority_name)
+        WHERE r.seats <> y.total_seats""",
     "unresolved_constituency": """
         SELECT 'unresolved_constituency', min(election_id), NULL, constituency_name, NULL, 'constituency_name',
                min(source_file), constituency_name, NULL, NULL,

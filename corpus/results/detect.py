@@ -4,31 +4,41 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from corpus.results.canonical import CANONICAL
 from corpus.results.errors import ResultsFileError
 from corpus.results.hoc_candidates import HOC_CANDIDATES
-from corpus.results.hoc_composition import HOC_COMPOSITION
+from corpus.results.hoc_composition import HOC_COMPOSITION, HOC_COMPOSITION_SCOTLAND_WALES
 from corpus.results.hoc_constituencies import (
     HOC_GE2017_CONSTITUENCIES,
     HOC_GE2019_CONSTITUENCIES,
     HOC_GE2024_CONSTITUENCIES,
 )
 from corpus.results.hoc_councillors import HOC_COUNCILLORS
+from corpus.results.hoc_definitions import HOC_DEFINITIONS
 from corpus.results.hoc_ge_candidates import HOC_GE2019_CANDIDATES, HOC_GE2024_CANDIDATES
+from corpus.results.hoc_party_names import HOC_PARTY_NAMES
 from corpus.results.hoc_wards import HOC_WARDS, ward_results_format
 from corpus.results.leap import LEAP
+from corpus.results.lga import LGA
 from corpus.results.opencouncildata import OPEN_COUNCIL_DATA
+from corpus.results.opencouncildata_councillors import OPEN_COUNCIL_DATA_COUNCILLORS
 from corpus.results.parliament_candidates import PARLIAMENT_CANDIDATES
 from corpus.results.records import ResultsFormat
 
 FORMATS: tuple[ResultsFormat, ...] = (
     HOC_COMPOSITION,
+    HOC_COMPOSITION_SCOTLAND_WALES,
     HOC_CANDIDATES,
     HOC_COUNCILLORS,
+    HOC_PARTY_NAMES,
+    HOC_DEFINITIONS,
     LEAP,
     OPEN_COUNCIL_DATA,
+    OPEN_COUNCIL_DATA_COUNCILLORS,
     HOC_GE2017_CONSTITUENCIES,
     HOC_GE2019_CONSTITUENCIES,
     HOC_GE2019_CANDIDATES,
@@ -36,9 +46,11 @@ FORMATS: tuple[ResultsFormat, ...] = (
     HOC_GE2024_CANDIDATES,
     PARLIAMENT_CANDIDATES,
     HOC_WARDS,
+    LGA,
     CANONICAL,
 )
 ONS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
+YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 SEE_FORMAT = "see corpus/results/FORMAT.md to write it in the canonical format"
 
 
@@ -88,14 +100,11 @@ def detect_format(path: Path) -> ResultsFormat:
 
 
 def unknown_header(path: Path, first: list[str]) -> ResultsFileError:
-    """The error for a header no format has: what the nearest format expects instead."""
-    given = set(first)
-    nearest = max(
-        (fmt for fmt in FORMATS if fmt.header and fmt is not CANONICAL),
-        key=lambda fmt: len(given & set(fmt.names)) / len(given | set(fmt.names)),
-    )
-    shared = given & set(nearest.names)
-    if len(shared) * 2 < len(nearest.names):
+    """The error for a header no format has: the nearest format, how the header differs from it, and where the
+    formats (and the canonical one, for any other table) are described."""
+    nearest = max((fmt for fmt in FORMATS if fmt.header and fmt is not CANONICAL), key=lambda fmt: likeness(first, fmt))
+    shared = sum((Counter(shape(first)) & Counter(shape(nearest.names))).values())
+    if shared * 2 < len(nearest.names):
         return ResultsFileError(
             path,
             f"the header ({', '.join(first[:6])}{', ...' if len(first) > 6 else ''}) is not one of the results "
@@ -103,19 +112,45 @@ def unknown_header(path: Path, first: list[str]) -> ResultsFileError:
             line=1,
             fix=SEE_FORMAT,
         )
-    missing = [name for name in nearest.names if name not in given]
+    missing = [name for name in nearest.names if name not in first]
     unexpected = [name for name in first if name not in nearest.names]
-    parts = []
-    if missing:
-        parts.append(f"missing {', '.join(repr(name) for name in missing)}")
-    if unexpected:
-        parts.append(f"unexpected {', '.join(repr(name) for name in unexpected)}")
-    if not parts:
-        parts.append("the columns are in a different order")
+    field = (missing or unexpected or [""])[0] or None
+    canonical = 'rewrite it in the canonical format (corpus/results/FORMAT.md, "The canonical format")'
+    years = sorted(set(YEAR.findall(",".join(first)))), sorted(set(YEAR.findall(",".join(nearest.names))))
+    if missing and Counter(shape(first)) == Counter(shape(nearest.names)):
+        # The same table for other years: its columns cannot be renamed into this format's years.
+        return ResultsFileError(
+            path,
+            f"the header looks like {nearest.id} ({nearest.dataset}) but holds {' and '.join(years[0])}, where "
+            f"that format holds {' and '.join(years[1])}",
+            line=1,
+            field=unexpected[0],  # the file's own first column of another year
+            fix=f"hustings reads {nearest.id} for {' and '.join(years[1])} only: {canonical}",
+        )
+    parts = [f"{label} {briefly(names)}" for label, names in (("missing", missing), ("unexpected", unexpected))
+             if names] or ["the columns are in a different order"]
     return ResultsFileError(
         path,
         f"the header looks like {nearest.id} ({nearest.dataset}) but has {'; '.join(parts)}",
         line=1,
-        field=(missing or unexpected or [""])[0] or None,
-        fix=f"give it exactly these columns in this order: {', '.join(nearest.names)}",
+        field=field,
+        fix=f"if it is that table, give it exactly these {len(nearest.names)} columns in this order: "
+        f"{', '.join(nearest.names)}; if not, {canonical}",
     )
+
+
+def shape(names: Sequence[str]) -> list[str]:
+    """Column names with their years blanked: 'con_2018' and 'con_2023' are one column of two years."""
+    return [YEAR.sub("YYYY", name) for name in names]
+
+
+def likeness(first: Sequence[str], fmt: ResultsFormat) -> float:
+    """How much of a header a format shares, years aside (shared columns over all columns of the two)."""
+    shared = sum((Counter(shape(first)) & Counter(shape(fmt.names))).values())
+    return shared / (len(first) + len(fmt.names) - shared)
+
+
+def briefly(names: Sequence[str], most: int = 4) -> str:
+    """ "'a', 'b', 'c', 'd' and 3 more" """
+    shown = ", ".join(repr(name) for name in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")

@@ -1,4 +1,10 @@
-"""Election ids ('local-2018-05-03', 'general-2019-12-12'): making, checking and recording them."""
+"""Election ids ('local-2018-05-03', 'general-2019-12-12', 'local-by-2025-10-16'): making, checking and recording them.
+
+A by-election (one or a few seats filled on a day of their own) is `<kind>-by-<polling day>`: every by-election
+of that kind on that day, under one id. They are recorded in `by_elections`, not `elections`: the answering side
+takes `elections` as the ordinary rounds, one after another, and a by-election between two is not "the previous
+election" of either.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-ELECTION_ID = re.compile(r"^(local|general)-(\d{4}-\d{2}-\d{2})$")
+ELECTION_ID = re.compile(r"^(local|general)(-by)?-(\d{4}-\d{2}-\d{2})$")
 # The Commons Library's briefing of each general election's results (its tables are the files we read).
 BRIEFINGS = {
     2017: "https://commonslibrary.parliament.uk/research-briefings/cbp-7979/",
@@ -37,30 +43,41 @@ def may_polling_day(year: int) -> date:
 
 
 def parse_election_id(text: str) -> tuple[str, date] | None:
-    """(kind, polling day) of a well-formed election id, else None."""
+    """(kind, polling day) of a well-formed election id (a by-election's too), else None."""
     found = ELECTION_ID.match(text)
     if not found:
         return None
     try:
-        return found.group(1), date.fromisoformat(found.group(2))
+        return found.group(1), date.fromisoformat(found.group(3))
     except ValueError:
         return None
 
 
-def election_name(kind: str, day: date) -> str:
-    """'Local elections, 3 May 2018' / 'General election, 12 December 2019'."""
-    label = "Local elections" if kind == "local" else "General election"
+def is_by_election(text: str) -> bool:
+    """The id is a by-election's ('local-by-2025-10-16')."""
+    found = ELECTION_ID.match(text)
+    return bool(found and found.group(2))
+
+
+def election_name(kind: str, day: date, by_election: bool = False) -> str:
+    """'Local elections, 3 May 2018' / 'General election, 12 December 2019' / 'Local by-elections, 16 October 2025'."""
+    if by_election:
+        label = "Local by-elections" if kind == "local" else "Parliamentary by-elections"
+    else:
+        label = "Local elections" if kind == "local" else "General election"
     return f"{label}, {day.day} {day:%B %Y}"
 
 
 def record_elections(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
-    """Add these (well-formed) elections to `elections` if they are not there."""
+    """Add these (well-formed) elections to `elections`, and by-elections to `by_elections`, if not there."""
     for text in ids:
         parsed = parse_election_id(text)
         if parsed is None:
             raise ValueError(f"not an election id: {text!r}")
         kind, day = parsed
+        by = is_by_election(text)
         con.execute(
-            "INSERT INTO elections (id, date, kind, name) VALUES ($id, $date, $kind, $name) ON CONFLICT DO NOTHING",
-            {"id": text, "date": day, "kind": kind, "name": election_name(kind, day)},
+            f"INSERT INTO {'by_elections' if by else 'elections'} (id, date, kind, name) "
+            "VALUES ($id, $date, $kind, $name) ON CONFLICT DO NOTHING",
+            {"id": text, "date": day, "kind": kind, "name": election_name(kind, day, by)},
         )

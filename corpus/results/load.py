@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus.results.checks import record_issues
+from corpus.results.control import settle_control
 from corpus.results.detect import detect_format
 from corpus.results.errors import ResultsFileError
 from corpus.results.parties import seed_parties
@@ -70,6 +71,7 @@ def import_results(store: Store, path: Path, replace: bool = False) -> ImportRep
         with store.transaction():
             seed_parties(con)
             fmt.stage(con, path, fmt)
+            settle_control(con)
             replace_names(con, source)
             rebuild_authorities(con)
             rebuild_constituencies(con)

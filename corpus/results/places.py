@@ -143,3 +143,36 @@ def resolve_names(con: duckdb.DuckDBPyConnection) -> None:
         WHERE t.ons_code IS NULL AND a.alias = norm_name(t.constituency_name)
         """
     )
+    resolve_rosters(con)
+
+
+def resolve_rosters(con: duckdb.DuckDBPyConnection) -> None:
+    """Give Open Council Data's rosters their councils' ONS codes (by name, as the yearly snapshots get theirs)
+    and their wards' codes: the code the election files give a ward of that name on that council, at the
+    election nearest the roster's year (the earlier of two as near). Redone after every import, so a name that
+    another file makes ambiguous loses its code."""
+    con.execute(
+        f"""
+        UPDATE councillors t SET ons_code = a.ons_code
+        FROM (SELECT DISTINCT authority_name FROM councillors) n
+        LEFT JOIN ({UNIQUE_AUTHORITY_ALIASES}) a ON a.alias = norm_name(n.authority_name)
+        WHERE t.authority_name = n.authority_name AND t.ons_code IS DISTINCT FROM a.ons_code
+        """
+    )
+    con.execute(
+        """
+        UPDATE councillors t SET ward_code = p.ward_code
+        FROM (
+            SELECT r.year, r.ons_code, r.ward_name,
+                   first(w.ward_code ORDER BY abs(w.year - r.year), w.year > r.year, w.ward_code) AS ward_code
+            FROM (SELECT DISTINCT year, ons_code, ward_name FROM councillors) r
+            LEFT JOIN (SELECT DISTINCT c.ons_code, norm_name(c.ward_name) AS ward, c.ward_code, year(e.date) AS year
+                       FROM candidacies c JOIN elections e ON e.id = c.election_id
+                       WHERE c.ward_code IS NOT NULL) w
+              ON w.ons_code = r.ons_code AND w.ward = norm_name(r.ward_name)
+            GROUP BY ALL
+        ) p
+        WHERE t.year = p.year AND t.ons_code IS NOT DISTINCT FROM p.ons_code AND t.ward_name = p.ward_name
+          AND t.ward_code IS DISTINCT FROM p.ward_code
+        """
+    )

@@ -14,6 +14,7 @@ A sidecar is a small YAML file named after the results file (`hull-2026.csv` -> 
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,24 @@ def dataset_of(path: Path, fmt: ResultsFormat) -> Dataset:
     if sidecar.is_file():
         return read_sidecar(sidecar)
     built_in = fmt.source
+    if fmt.publisher_column or fmt.url_column:
+        built_in = _named_inside(path, fmt, built_in)
     if not built_in.publisher:  # a canonical file says nothing of where it comes from: its name is all we have
         built_in = Dataset(title=path.name, publisher="", licence=None)
     day = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
     return Dataset(built_in.title, built_in.publisher, built_in.licence, built_in.url, day)
+
+
+def _named_inside(path: Path, fmt: ResultsFormat, built_in: Dataset) -> Dataset:
+    """The publisher and page a file's first row names, where its format has columns for them."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            first = next(csv.DictReader(handle), None) or {}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return built_in  # the import itself says what is wrong with the file
+    publisher = (first.get(fmt.publisher_column or "") or "").strip() or built_in.publisher
+    url = (first.get(fmt.url_column or "") or "").strip() or built_in.url
+    return Dataset(built_in.title, publisher, built_in.licence, url)
 
 
 def read_sidecar(path: Path) -> Dataset:

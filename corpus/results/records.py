@@ -48,6 +48,10 @@ class ResultsFormat:
     description: str = ""
     publisher: str = ""
     url: str | None = None
+    # A format each publisher prints its own name in (a council's own results): the columns of the file's first
+    # row that name the publisher and its page, over the format's generic `publisher` and `url`.
+    publisher_column: str | None = None
+    url_column: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:

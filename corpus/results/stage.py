@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+import ftfy
 
 from corpus.results.errors import ResultsFileError
 
@@ -24,6 +25,8 @@ EXPECTED = {
     "DATE": "a date (YYYY-MM-DD)",
 }
 CAST_VALUE = re.compile(r'Could not convert string "(.*?)" to', re.S)
+# The marks of UTF-8 bytes read as Windows-1252: "â€™" for ’, "Ã©" for é, "Â£" for £.
+MOJIBAKE = "(â€|Ã[\x80-\xbf©¨¢§ª«®±³¶¸º¼½¾]|Â[£°±²³´µ·º¼½¾])"
 
 
 def sql_string(text: str) -> str:
@@ -66,8 +69,27 @@ def stage_csv(
         f"SELECT rowid - (SELECT min(rowid) FROM {table}_raw) AS _record, * FROM {table}_raw ORDER BY rowid"
     )
     con.execute(f"DROP TABLE {table}_raw")
+    repair_text(con, table, [name for name, kind in columns if kind == "VARCHAR"])
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
+
+
+def repair_text(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> int:
+    """Mend text that was UTF-8 read as Windows-1252 and saved again ("Kingâ€™s Hedges" -> "King's Hedges"),
+    as the Commons Library's 2022 sheets print some ward names; returns how many values were mended."""
+    mended = 0
+    for column in columns:
+        name = quote_identifier(column)
+        broken = [value for (value,) in con.execute(
+            f"SELECT DISTINCT {name} FROM {table} WHERE regexp_matches({name}, $marks)", {"marks": MOJIBAKE}
+        ).fetchall()]
+        for value in broken:
+            fixed = ftfy.fix_text(value)
+            if fixed != value:
+                con.execute(f"UPDATE {table} SET {name} = $fixed WHERE {name} = $value",
+                            {"fixed": fixed, "value": value})
+                mended += 1
+    return mended
 
 
 def rejected_line(

@@ -9,6 +9,7 @@ from corpus.store import Store
 TABLES = (
     "sources",
     "elections",
+    "by_elections",
     "authorities",
     "constituencies",
     "parties",
@@ -24,6 +25,10 @@ TABLES = (
     "constituency_candidacies",
     "national_results",
     "national_councillors",
+    "party_names",
+    "definitions",
+    "councillors",
+    "skipped_contests",
 )
 
 

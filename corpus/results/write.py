@@ -43,6 +43,9 @@ FACT_TABLES = (
     FactTable("constituency_candidacies", ("election_id", "ons_code")),
     FactTable("national_results", ("election_id",), ("election_id", "party_code")),
     FactTable("national_councillors", ("year",), ("year", "party_code")),
+    FactTable("party_names", ("abbreviation", "name"), reference=True),
+    FactTable("definitions", ("term", "sheet"), reference=True),
+    FactTable("councillors", ("year", "authority_name"), authority=True),
 )
 NAME_TABLES = ("authority_names", "constituency_names")
 

@@ -90,3 +90,26 @@ def test_an_ingest_while_serving_is_answered_from_without_a_restart_and_no_reque
     knows = {generation: "Labour controlled Portown" in text for _, generation, text in seen}
     assert all(knows[generation] == ("Labour controlled Portown" in text) for _, generation, text in seen)
     assert knows[before] is False and knows[newest] is True
+
+
+def test_a_server_killed_mid_ingest_leaves_the_ingest_to_finish_and_a_new_server_answers_from_it(
+        sample_dir: Path, tmp_path: Path) -> None:
+    data_dir = copy_of(sample_dir, tmp_path / "data")
+    (tmp_path / "new").mkdir()
+    for n in range(30):  # enough articles that the server is killed while they are embedded
+        (tmp_path / "new" / f"portown-{n:02d}.txt").write_text(ARTICLE.replace("three", f"{n + 3}"), encoding="utf-8")
+    env = {**os.environ, "HUSTINGS_DATA_DIR": str(data_dir), "HUSTINGS_MODEL_CACHE": str(MODEL_CACHE),
+           "HUSTINGS_RATE_LIMIT_PER_MINUTE": "0"}
+    server = subprocess.Popen([str(HUSTINGS), "serve", "--port", "0"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    ingest = subprocess.Popen([str(HUSTINGS), "ingest", str(tmp_path / "new")], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.0)
+    server.kill()  # kill -9
+    server.wait()
+    out, err = ingest.communicate(timeout=300)
+    assert ingest.returncode == 0, err
+    assert "30 new" in out
+    with serving(sample_settings(data_dir)) as base:
+        found = httpx.get(f"{base}/search", params={"q": "Portown count recounted", "k": 3}, timeout=60).json()
+    assert any("Portown count" in hit["text"] for hit in found["hits"])
