@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -93,6 +94,9 @@ def ingest_command(
     ] = None,
     replace: Annotated[bool, typer.Option(
         "--replace", help="Import results files even where the store would then hold fewer rows")] = False,
+    again: Annotated[bool, typer.Option(
+        "--again", help="Import results files even if the same bytes were imported before (after an upgrade: a "
+                        "newer hustings may read them better)")] = False,
     watch: Annotated[float | None, typer.Option(
         "--watch", min=0.1, metavar="SECONDS",
         help="Election night: keep importing the results files whenever they change, checking every SECONDS; "
@@ -104,6 +108,7 @@ def ingest_command(
     `hustings serve` keeps answering while an ingest runs, and moves to what it wrote when it is done.
     """
     settings = _settings(data_dir)
+    os.nice(settings.ingest_nice)  # the server beside it answers first (HUSTINGS_INGEST_NICE=0 to turn off)
     # A .csv is never an article: read it as results, so `--results a.csv b.csv` works as people type it.
     results = [*(results or []), *(p for p in paths or [] if p.suffix.lower() == ".csv")]
     paths = [p for p in paths or [] if p.suffix.lower() != ".csv"]
@@ -117,7 +122,7 @@ def ingest_command(
     failed = False
     if results:
         with _guard(lambda: Store.open(settings.data_dir)) as store:
-            reports, errors = import_results_files(store, results, replace=replace)
+            reports, errors = import_results_files(store, results, replace=replace, again=again)
         for result in reports:
             out.print(str(result), highlight=False)
         for error in errors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     session_ttl_hours: float = 24.0  # a conversation idle this long starts afresh
     # How often the server looks for a store generation an ingest has published (corpus/generations.py).
     generation_poll_seconds: float = 0.5
+    # An ingest runs at this lower CPU priority (nice), so that a server beside it keeps answering at its pace;
+    # alone on a machine it runs as fast as ever (priority only matters when something else wants the CPU).
+    ingest_nice: int = Field(default=10, ge=0, le=19)
     # The Slack app (POST /slack/events, /slack/commands); without the secret and token those routes answer 503.
     slack_signing_secret: SecretStr | None = None  # Basic Information > App Credentials > Signing Secret
     slack_bot_token: SecretStr | None = None  # OAuth & Permissions > Bot User OAuth Token (xoxb-...)

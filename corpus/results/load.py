@@ -32,7 +32,7 @@ from corpus.results.write import (
 from corpus.store import Store, StoreError
 
 
-def import_results(store: Store, path: Path, replace: bool = False) -> ImportReport:
+def import_results(store: Store, path: Path, replace: bool = False, again: bool = False) -> ImportReport:
     """Import one results file, its format detected from its header, in one transaction.
 
     A file is known by its bytes and its name. The same bytes imported before (under any name) are not
@@ -43,6 +43,7 @@ def import_results(store: Store, path: Path, replace: bool = False) -> ImportRep
         store: a store opened writable.
         path: the results file.
         replace: go on even if the import leaves a results table with fewer rows than before.
+        again: import it even if the same bytes were imported before (a newer hustings reads it better).
 
     Returns:
         What the import wrote, replaced and took, with the data issues now in the store.
@@ -62,7 +63,7 @@ def import_results(store: Store, path: Path, replace: bool = False) -> ImportRep
     con = store.connection
     digest = _sha256(path)
     seen = con.execute("SELECT file FROM sources WHERE sha256 = $digest", {"digest": digest}).fetchone()
-    if seen:
+    if seen and not again:
         return ImportReport(file=path, format=fmt.id, rows={}, seconds=time.perf_counter() - started,
                             already=seen[0])
     held, earlier = _row_counts(store), _earlier(store, source)
@@ -100,14 +101,14 @@ def import_results(store: Store, path: Path, replace: bool = False) -> ImportRep
 
 
 def import_results_files(
-    store: Store, paths: Iterable[Path], replace: bool = False
+    store: Store, paths: Iterable[Path], replace: bool = False, again: bool = False
 ) -> tuple[list[ImportReport], list[ResultsFileError]]:
     """Import several files, each on its own: a bad file is reported and the others still load."""
     reports: list[ImportReport] = []
     errors: list[ResultsFileError] = []
     for path in paths:
         try:
-            reports.append(import_results(store, path, replace=replace))
+            reports.append(import_results(store, path, replace=replace, again=again))
         except ResultsFileError as error:
             errors.append(error)
     return reports, errors

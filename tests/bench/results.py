@@ -65,7 +65,7 @@ def results_paths(shared: Path) -> list[Path]:
 
 def every_results_file(shared: Path) -> list[Path]:
     """Every results file under `shared`/data (the CSVs but the BBC corpus's manifest of articles)."""
-    return sorted(p for p in (shared / "data").rglob("*.csv") if "bbc-news" not in p.parts)
+    return sorted(p for p in (shared / "data").rglob("*.csv") if not p.parent.name.startswith("bbc-news"))
 
 
 def import_all(store: Store, shared: Path) -> list[tuple[str, float, int]]:

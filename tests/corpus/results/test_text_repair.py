@@ -36,3 +36,15 @@ def test_no_mangled_name_is_left_in_the_2022_sheets(store: Store, shared: Path) 
     assert left == (0,)
     assert store.connection.execute("SELECT count(*) FROM candidacies WHERE ward_name = 'King''s Hedges'"
                                     ).fetchone()[0] > 0  # type: ignore[index]
+
+
+def test_a_file_imported_by_an_older_hustings_is_read_again_when_asked(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "candidates_results_2022.csv", [
+        candidate_line(PORT, "Portown", ("E05009001", "Kingâ€™s Hedges"), "Smith A.", "LAB", 900, 1)],
+        CANDIDATES_HEADER)
+    import_results(store, path)
+    store.connection.execute("UPDATE candidacies SET ward_name = 'Kingâ€™s Hedges'")  # as stored before mending
+    assert import_results(store, path).already == path.name  # the same bytes: nothing to do, unless asked
+    report = import_results(store, path, again=True)
+    assert report.already is None and report.rows["candidacies"] == 1
+    assert store.connection.execute("SELECT DISTINCT ward_name FROM candidacies").fetchall() == [("King's Hedges",)]
