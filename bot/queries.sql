@@ -559,3 +559,39 @@ ORDER BY b.date;
 -- name: constituency_by_elections_held
 SELECT count(*) > 0 AS recorded, list(DISTINCT year(b.date) ORDER BY year(b.date)) AS years
 FROM by_elections b JOIN constituency_results r ON r.election_id = b.id WHERE r.ons_code = $constituency;
+
+-- name: national_vote_share
+-- A party's share of the valid votes at a general election, across the UK or in a region or nation ($region).
+SELECT p.name AS party, p.code AS party_code, sum(v.votes) AS votes,
+       (SELECT sum(r.valid_votes) FROM constituency_results r JOIN constituencies c USING (ons_code)
+        WHERE r.election_id = $election AND ($region IS NULL OR $region IN (c.region, c.country))) AS valid_votes,
+       round(100.0 * sum(v.votes) / (SELECT sum(r.valid_votes) FROM constituency_results r
+                                     JOIN constituencies c USING (ons_code)
+                                     WHERE r.election_id = $election
+                                       AND ($region IS NULL OR $region IN (c.region, c.country))), 1)
+           AS vote_share_percent,
+       min(v.source_file) AS source_file
+FROM constituency_votes v JOIN constituencies c USING (ons_code) JOIN parties p ON p.code = v.party_code
+WHERE v.election_id = $election AND v.party_code = $party AND ($region IS NULL OR $region IN (c.region, c.country))
+GROUP BY p.name, p.code
+HAVING sum(v.votes) > 0;
+
+-- name: party_seats
+-- The constituencies a party won at a general election ($region: in one region or nation).
+SELECT r.name AS constituency, r.ons_code, r.winner, r.majority, p.name AS party, r.party_code, r.source_file
+FROM constituency_results r JOIN constituencies c USING (ons_code) JOIN parties p ON p.code = r.party_code
+WHERE r.election_id = $election AND r.party_code = $party AND ($region IS NULL OR $region IN (c.region, c.country))
+ORDER BY r.name;
+
+-- name: councillors_peak
+-- The year $party (every party together when none is named) had the most councillors in Great Britain, or the
+-- fewest ($smallest), in the Commons Library's yearly count.
+SELECT n.year, n.councillors, n.total, (SELECT min(year) FROM national_councillors) AS first_year,
+       (SELECT max(year) FROM national_councillors) AS last_year, n.source_file
+FROM (SELECT year, sum(councillors) FILTER (WHERE $party IS NULL OR party_code = CASE WHEN $party IN ('SNP', 'PC')
+                                            THEN 'NAT' ELSE $party END) AS councillors,
+             max(total) AS total, min(source_file) AS source_file
+      FROM national_councillors GROUP BY year) n
+WHERE n.councillors > 0
+ORDER BY CASE WHEN $smallest THEN n.councillors ELSE -n.councillors END, n.year DESC
+LIMIT 1;

@@ -182,7 +182,8 @@ def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConn
         for party in parties:
             params = {"year": year, "authority": place.name if place else None,
                       "council": place.code if place else None, "ward": ward.key if ward else None, "party": party,
-                      "other": other, "text": question.text, "constituency": place.code if place else None}
+                      "other": other, "text": question.text, "constituency": place.code if place else None,
+                      "smallest": question.cues.smallest}
             result = run_query(connection, intent.queries[0].name, **params)
             values: dict[str, Any] = {
                 "place": place.name if place else None, "ward": ward.name if ward else None, "day": str(year or ""),
@@ -191,7 +192,7 @@ def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConn
                 "other": everyday(gazetteer.party_name(other)) if other else None, "other_code": other,
                 "other_name": gazetteer.party_name(other) if other else None,
                 "name_of": lambda code: everyday(gazetteer.party_name(code)), "rows": result.rows,
-                "sources": gazetteer.sources,
+                "sources": gazetteer.sources, "smallest": question.cues.smallest,
                 "row": result.rows[0] if result.rows else None, "also": {}, "also_rows": {}}
             if result.rows:
                 values["day"] = str(result.rows[0].get("year", year))

@@ -54,6 +54,13 @@ CASES = [
 
 # Intents whose figures the sample does not hold, tried over the public results (../shared).
 PUBLIC_CASES = [
+    ("What was Labour's share of the vote in Scotland in 2019?", "national_vote_share",
+     ["Labour won 18.6% of the valid votes in Scotland at the general election of 12 December 2019: 511,838 of "
+      "2,759,061"]),
+    ("Which seats did the Lib Dems win in the South West in 2019?", "party_seats",
+     ["The Liberal Democrats won 1 seat in the South West at the general election of 12 December 2019: Bath"]),
+    ("When did Labour have the most councillors?", "councillors_peak",
+     ["Labour had the most councillors in Great Britain in 1996: 10,929 of 22,738"]),
     ("What does UAT mean?", "definition", ['"UAT" (Type) means Unitary Authority electing by thirds']),
     ("How many Lib Dem councillors were there in 2005?", "national_councillors",
      ["The Liberal Democrats had 4,743 of the 22,044 councillors in Great Britain in 2005"]),
