@@ -38,7 +38,7 @@ class ChatService:
         self.sessions = sessions
         self.problem = problem
         self._open, self._marker = opener, marker
-        self.loaded = marker() if marker is not None and bot is not None else None  # the generation answering
+        self.loaded = bot.store.path.name if bot is not None else None  # the generation answering
         # One answer at a time: the bot's DuckDB connection is not shared between threads, and on two
         # cores the embedder and FAISS already use the CPU one question needs.
         self._lock = threading.Lock()
@@ -70,10 +70,10 @@ class ChatService:
             self.loaded = newest  # tried: not again until another is published
             return False
         with self._lock:
-            old, self.bot, self.loaded, self.problem = self.bot, fresh, newest, None
+            old, self.bot, self.loaded, self.problem = self.bot, fresh, fresh.store.path.name, None
         if old is not None:
             old.close()
-        log.info(json.dumps({"event": "generation", "generation": newest,
+        log.info(json.dumps({"event": "generation", "generation": self.loaded,
                              "seconds": round(time.perf_counter() - started, 3)}))
         return True
 

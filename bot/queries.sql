@@ -39,21 +39,10 @@ FROM council_control k LEFT JOIN parties p ON p.code = k.control LEFT JOIN parti
 WHERE k.election_id = $election AND k.ons_code = $council;
 
 -- name: control_changes
--- Councils whose control after $election differs from after their own previous election: councils vote on
--- cycles of their own (England's in 2018 and 2022, Scotland's and Wales's in 2017 and 2022), so each is compared
--- with its latest earlier row, not with one election for all. `before_days` (`before_count`) are the days
--- compared with; `relabelled`: a control label the source's own seat counts contradict, on either side.
-WITH compared AS (
-    SELECT k.election_id, k.ons_code, k.control, k.source_file,
-           lag(k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_control,
-           lag(e.date) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_date,
-           k.label_control IS DISTINCT FROM k.control
-               OR lag(k.label_control IS DISTINCT FROM k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date)
-               AS relabelled
-    FROM council_control k JOIN elections e ON e.id = k.election_id
-),
-changed AS (
-    SELECT now.*, a.name AS council FROM compared now JOIN authorities a ON a.ons_code = now.ons_code
+-- Councils whose control after $election differs from after their own previous election (the view
+-- control_compared, corpus/schema.sql). `before_days` (`before_count`) are the days compared with.
+WITH changed AS (
+    SELECT now.*, a.name AS council FROM control_compared now JOIN authorities a ON a.ons_code = now.ons_code
     WHERE now.election_id = $election AND now.before_date IS NOT NULL AND now.control IS DISTINCT FROM now.before_control
       AND ($party IS NULL OR ($gain AND now.control = $party) OR (NOT $gain AND now.before_control = $party))
       AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
@@ -73,12 +62,8 @@ ORDER BY s.council;
 -- name: control_before_held
 -- The councils (in scope) with control after $election and after an earlier election of their own, and the days
 -- of those earlier elections: with none, no change of control can be said.
-WITH compared AS (
-    SELECT k.election_id, k.ons_code, lag(e.date) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_date
-    FROM council_control k JOIN elections e ON e.id = k.election_id
-),
-held AS (
-    SELECT c.* FROM compared c JOIN authorities a USING (ons_code)
+WITH held AS (
+    SELECT c.* FROM control_compared c JOIN authorities a USING (ons_code)
     WHERE c.election_id = $election AND c.before_date IS NOT NULL
       AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 )
@@ -247,17 +232,8 @@ LIMIT $limit;
 -- name: control_changes_by_party
 -- How many councils each party (or no party) came to control at an election, each council against its own
 -- previous election (as in control_changes).
-WITH compared AS (
-    SELECT k.election_id, k.ons_code, k.control, k.source_file,
-           lag(k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_control,
-           lag(e.date) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_date,
-           k.label_control IS DISTINCT FROM k.control
-               OR lag(k.label_control IS DISTINCT FROM k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date)
-               AS relabelled
-    FROM council_control k JOIN elections e ON e.id = k.election_id
-),
-changed AS (
-    SELECT now.*, a.name AS council FROM compared now JOIN authorities a ON a.ons_code = now.ons_code
+WITH changed AS (
+    SELECT now.*, a.name AS council FROM control_compared now JOIN authorities a ON a.ons_code = now.ons_code
     WHERE now.election_id = $election AND now.before_date IS NOT NULL AND now.control IS DISTINCT FROM now.before_control
       AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type)
 ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from corpus.results.records import Dataset
 # Figures loaded this recently are said with the time they were loaded ("as loaded at 02:14 UTC"): on election
 # night a file is loaded again as wards declare, and a reader must know how fresh a count is.
 FRESH = timedelta(hours=24)
+LOADED_AT = re.compile(r", as loaded at \d\d:\d\d UTC")  # how `Source.cited` says it
 
 
 @dataclass(frozen=True, slots=True)

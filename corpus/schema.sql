@@ -251,6 +251,19 @@ UPDATE council_control SET label_control = CASE WHEN norm_name(control_printed) 
     THEN 'NOC' ELSE (SELECT code FROM party_aliases WHERE alias = norm_name(control_printed)) END
 WHERE label_control IS NULL AND control_printed IS NOT NULL;
 
+-- Each council's control after an election beside its control after its own previous election: councils vote on
+-- cycles of their own (England's in 2018 and 2022, Scotland's and Wales's in 2017 and 2022), so each is compared
+-- with its latest earlier row, not with one election for all. `relabelled`: a control label the source's own seat
+-- counts contradict, on either side.
+CREATE OR REPLACE VIEW control_compared AS
+SELECT k.election_id, k.ons_code, k.control, k.source_file,
+       lag(k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_control,
+       lag(e.date) OVER (PARTITION BY k.ons_code ORDER BY e.date) AS before_date,
+       k.label_control IS DISTINCT FROM k.control
+           OR lag(k.label_control IS DISTINCT FROM k.control) OVER (PARTITION BY k.ons_code ORDER BY e.date)
+           AS relabelled
+FROM council_control k JOIN elections e ON e.id = k.election_id;
+
 -- Seats held on the whole council after the election, per party (composition). Where a source lumps
 -- parties together the row is party 'OTH'. `control` repeats council_control.control for convenience.
 CREATE TABLE IF NOT EXISTS council_composition (

@@ -12,7 +12,7 @@ from bot.ask import Bot
 from corpus.results import import_results
 from corpus.store import Store
 from index.embed import Embedder
-from tests.helpers import MORE_FILES, PUBLIC_FILES, HashEmbedder
+from tests.helpers import MORE_FILES, PUBLIC_FILES, HashEmbedder, bot_over, results_store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
@@ -90,21 +90,13 @@ def bot(results_dir: Path) -> Iterator[Bot]:
 @pytest.fixture(scope="session")
 def more_dir(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory whose store holds every public results file, the councillor rosters and Trafford's own."""
-    from corpus.results import import_results_files
-
-    data_dir = tmp_path_factory.mktemp("more")
-    with Store.open(data_dir) as store:
-        _, errors = import_results_files(store, [shared / "data" / name for name in (*PUBLIC_FILES, *MORE_FILES)])
-    assert errors == [], errors
-    return data_dir
+    return results_store(tmp_path_factory.mktemp("more"), [shared / "data" / n for n in (*PUBLIC_FILES, *MORE_FILES)])
 
 
 @pytest.fixture(scope="session")
 def more_bot(more_dir: Path) -> Iterator[Bot]:
     """The bot over the public results, the councillor rosters and Trafford Council's own results."""
-    opened = Bot.open(more_dir)
-    yield opened
-    opened.close()
+    yield from bot_over(more_dir)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Test helpers: a tiny deterministic embedder and article-file writers."""
+"""Test helpers: a tiny deterministic embedder, article-file writers, and stores of results files."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from bot.ask import Bot
 
 WORD = re.compile(r"\w+")
 
@@ -88,3 +92,23 @@ MORE_FILES = (
     "opencouncildata/opencouncildata_councillors_2022.csv",
     "trafford-council-results/trafford_council_election_results.csv",
 )
+
+
+def results_store(data_dir: Path, paths: Sequence[Path]) -> Path:
+    """A store in `data_dir` holding these results files, every one imported cleanly; returns `data_dir`."""
+    from corpus.results import import_results_files
+    from corpus.store import Store
+
+    with Store.open(data_dir) as store:
+        _, errors = import_results_files(store, paths)
+    assert errors == [], errors
+    return data_dir
+
+
+def bot_over(data_dir: Path) -> Iterator[Bot]:
+    """The bot over a store, opened read-only as a server would, closed after its tests (a fixture's body)."""
+    from bot.ask import Bot
+
+    opened = Bot.open(data_dir)
+    yield opened
+    opened.close()

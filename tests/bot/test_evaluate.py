@@ -122,3 +122,14 @@ def test_eval_command_refuses_a_previous_report_it_cannot_read(tmp_path: Path) -
         [str(HUSTINGS), "eval", str(tmp_path / "suite.yaml"), "--compare", str(tmp_path / "previous.json")],
         capture_output=True, text=True, env={**os.environ, "HUSTINGS_DATA_DIR": str(tmp_path)}, timeout=120)
     assert result.returncode == 2 and "cannot read previous report" in result.stderr
+
+
+def test_the_time_a_file_was_loaded_is_no_figure_a_case_can_match() -> None:
+    from bot.answer import Answer
+    from bot.evaluate import Case, check
+
+    case = Case(id="c", turns=("How many seats?",), routes=("sql",), expect=((" 16:", " 16 "),))
+    loaded = Answer("They won 4 seats (source: Andrew Teale, LEAP, CC BY-SA 3.0, as loaded at 16:08 UTC).", "sql",
+                    0.9, outcome="figure")
+    assert check(case, loaded) == ("missing  16: |  16 ",)
+    assert check(case, Answer("They won 16 seats (source: LEAP).", "sql", 0.9, outcome="figure")) == ()

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.ask import Bot
-from corpus.results import import_results_files
-from corpus.store import Store
-from tests.helpers import PUBLIC_FILES
+from tests.helpers import PUBLIC_FILES, bot_over, results_store
 
 pytestmark = pytest.mark.shared
 
@@ -37,18 +35,12 @@ def seats_2024(shared: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def data_dir(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every public results file and the two 2024 files, in one store."""
-    folder = tmp_path_factory.mktemp("ge2024")
-    with Store.open(folder) as store:
-        _, errors = import_results_files(store, [shared / "data" / name for name in (*PUBLIC_FILES, *GE2024)])
-    assert errors == []
-    return folder
+    return results_store(tmp_path_factory.mktemp("ge2024"), [shared / "data" / n for n in (*PUBLIC_FILES, *GE2024)])
 
 
 @pytest.fixture(scope="module")
 def bot(data_dir: Path) -> Iterator[Bot]:
-    opened = Bot.open(data_dir)
-    yield opened
-    opened.close()
+    yield from bot_over(data_dir)
 
 
 def test_seats_and_members_are_the_files_own(bot: Bot, seats_2024: list[dict[str, str]]) -> None:

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from bot.ask import Bot
-from corpus.results import import_results, import_results_files
+from corpus.results import import_results
 from corpus.results.errors import ResultsFileError
 from corpus.store import Store
 from tests.corpus.results.files import COMPOSITION_HEADER, write
-from tests.helpers import PUBLIC_FILES
+from tests.helpers import PUBLIC_FILES, bot_over, results_store
 
 SHEET = "hoc-local-elections-2022/council_composition_2017_2022_scotland_wales.csv"
 ENGLAND = "hoc-local-elections-2022/council_composition_2018_2022_england.csv"
@@ -187,19 +187,13 @@ def sheet(shared: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def data_dir(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every public results file and the Scotland and Wales sheet, in one store."""
-    folder = tmp_path_factory.mktemp("scotland-wales")
     files = dict.fromkeys([*PUBLIC_FILES, SHEET])
-    with Store.open(folder) as store:
-        _, errors = import_results_files(store, [shared / "data" / name for name in files])
-    assert errors == []
-    return folder
+    return results_store(tmp_path_factory.mktemp("scotland-wales"), [shared / "data" / name for name in files])
 
 
 @pytest.fixture(scope="module")
 def bot(data_dir: Path) -> Iterator[Bot]:
-    opened = Bot.open(data_dir)
-    yield opened
-    opened.close()
+    yield from bot_over(data_dir)
 
 
 def test_the_real_sheets_seats_are_the_files_own(bot: Bot, sheet: list[dict[str, str]]) -> None:
