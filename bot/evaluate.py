@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from bot.answer import Answer
-from bot.sources import LOADED_AT
+from bot.sources import without_load_times
 
 ROUTES = ("sql", "passages", "hybrid", "none")
 BAR_WIDTH = 30
@@ -123,7 +123,7 @@ def check(case: Case, answer: Answer) -> tuple[str, ...]:
     """Why an answer fails its case (empty when it passes)."""
     reasons = []
     # The time a file was loaded is no figure of the answer: a case expecting " 16:" must not pass on "16:08 UTC".
-    text = LOADED_AT.sub("", answer.text).lower()
+    text = without_load_times(answer.text).lower()
     if answer.route not in case.routes:
         reasons.append(f"route {answer.route}, expected {'/'.join(case.routes)}")
     for group in case.expect:

@@ -113,18 +113,14 @@ def _answer(
     before = [e for e in gazetteer.elections_of(election.kind) if e.day < election.day]
     previous = before[-1] if before else None
     values: dict[str, Any] = {
-        "place": place.name if place else None, "day": day(election), "asked": party,
+        **_named(gazetteer, party, question.parties[1] if len(question.parties) > 1 else None),
+        "place": place.name if place else None, "day": day(election),
         "ward": ward.name if ward else None, "person": person.name if person else None,
-        "party": everyday(gazetteer.party_name(party)) if party else None,
-        "party_name": gazetteer.party_name(party) if party else None,  # as a noun's adjective: "Conservative MPs"
         "previous_day": day(previous) if previous else None, "region": question.region, "scope": scope(question),
         "yes_no": question.yes_no, "smallest": question.cues.smallest, "gain": question.direction != "loss",
         "asks_gains": question.cues.asks_gains, "no_overall_control": question.cues.no_overall_control,
         "overall_majority": question.cues.overall_majority,
         "limit": question.cues.how_many or LIST_SIZE, "listed": listed, "position": question.position,
-        "name_of": lambda code: everyday(gazetteer.party_name(code)),  # a party code, as a sentence names it
-        "sources": gazetteer.sources,
-        "other": everyday(gazetteer.party_name(question.parties[1])) if len(question.parties) > 1 else None,
     }
     if intent.previous and previous is None:
         assert intent.no_previous is not None, f"intent {intent.name} needs `no_previous`"
@@ -186,14 +182,9 @@ def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConn
                       "smallest": question.cues.smallest}
             result = run_query(connection, intent.queries[0].name, **params)
             values: dict[str, Any] = {
-                "place": place.name if place else None, "ward": ward.name if ward else None, "day": str(year or ""),
-                "asked": party, "party": everyday(gazetteer.party_name(party)) if party else None,
-                "party_name": gazetteer.party_name(party) if party else None,  # "Green Party councillors"
-                "other": everyday(gazetteer.party_name(other)) if other else None, "other_code": other,
-                "other_name": gazetteer.party_name(other) if other else None,
-                "name_of": lambda code: everyday(gazetteer.party_name(code)), "rows": result.rows,
-                "sources": gazetteer.sources, "smallest": question.cues.smallest,
-                "row": result.rows[0] if result.rows else None, "also": {}, "also_rows": {}}
+                **_named(gazetteer, party, other), "place": place.name if place else None,
+                "ward": ward.name if ward else None, "day": str(year or ""), "smallest": question.cues.smallest,
+                "rows": result.rows, "row": result.rows[0] if result.rows else None, "also": {}, "also_rows": {}}
             if result.rows:
                 values["day"] = str(result.rows[0].get("year", year))
                 answers.append(Answer(_capitalised(render(intent.says, values)), "sql", SURE if year else DEFAULTED,
@@ -213,6 +204,19 @@ def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConn
             answers.append(Answer(_capitalised(text), "sql", SURE, sql=result.sql, outcome="no_data",
                                   keys=Keys(intent.name)))
     return _joined(intent, question, answers, gazetteer)
+
+
+def _named(gazetteer: Gazetteer, party: str | None, other: str | None) -> dict[str, Any]:
+    """What every sentence may name: the party asked and the other one, as running text says them, and the
+    datasets its rows credit."""
+    return {
+        "asked": party, "party": everyday(gazetteer.party_name(party)) if party else None,
+        "party_name": gazetteer.party_name(party) if party else None,  # as a noun's adjective: "Conservative MPs"
+        "other": everyday(gazetteer.party_name(other)) if other else None, "other_code": other,
+        "other_name": gazetteer.party_name(other) if other else None,
+        "name_of": lambda code: everyday(gazetteer.party_name(code)),  # a party code, as a sentence names it
+        "sources": gazetteer.sources,
+    }
 
 
 def _empty(intent: Intent, connection: duckdb.DuckDBPyConnection, params: dict[str, Any], values: dict[str, Any],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from corpus.results.records import Dataset
 # Figures loaded this recently are said with the time they were loaded ("as loaded at 02:14 UTC"): on election
 # night a file is loaded again as wards declare, and a reader must know how fresh a count is.
 FRESH = timedelta(hours=24)
-LOADED_AT = re.compile(r", as loaded at \d\d:\d\d UTC")  # how `Source.cited` says it
+LOADED_AT = ", as loaded at "  # how `Source.cited` says it, before "HH:MM UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +30,7 @@ class Source:
         """ "House of Commons Library, Local elections 2022 (CBP-9545): …, Open Parliament Licence v3.0" """
         now = now or datetime.now(UTC)
         fresh = now - self.loaded_at < FRESH
-        return self.dataset.credit + (f", as loaded at {self.loaded_at:%H:%M} UTC" if fresh else "")
+        return self.dataset.credit + (f"{LOADED_AT}{self.loaded_at:%H:%M} UTC" if fresh else "")
 
     def as_json(self) -> dict[str, Any]:
         """The answer contract's `datasets` entry."""
@@ -47,3 +46,9 @@ def load_sources(connection: duckdb.DuckDBPyConnection) -> dict[str, Source]:
     return {file: Source(file, Dataset(title, publisher, licence, url, retrieved),
                          loaded.replace(tzinfo=UTC) if loaded.tzinfo is None else loaded, count, fmt)
             for file, title, publisher, licence, url, retrieved, loaded, count, fmt in rows}
+
+
+def without_load_times(text: str) -> str:
+    """An answer's text without the times its files were loaded at (no figure of the answer)."""
+    first, *rest = text.split(LOADED_AT)
+    return first + "".join(part[len("00:00 UTC"):] for part in rest)

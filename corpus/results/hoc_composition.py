@@ -142,26 +142,24 @@ SCOTLAND_WALES = CompositionSheet(
     alias="trim(regexp_replace(council_name, '^City of | City$', '', 'g'))",
 )
 
-HOC_COMPOSITION = ResultsFormat(
-    id="hoc-council-composition",
-    dataset="Local elections 2022 (CBP-9545): council composition and control",
-    licence="Open Parliament Licence v3.0",
-    publisher="House of Commons Library",
-    url="https://commonslibrary.parliament.uk/research-briefings/cbp-9545/",
-    columns=ENGLAND.columns,
-    stage=ENGLAND.stage,
-    nullstr=("", "-"),
-    description="Commons Library CBP-9545 England sheet (ons_code, council_name, ..., con_2018, ..., net_oth)",
-)
-HOC_COMPOSITION_SCOTLAND_WALES = ResultsFormat(
-    id="hoc-council-composition-scotland-wales",
-    dataset="Local elections 2022 (CBP-9545): council composition and control, Scotland and Wales",
-    licence="Open Parliament Licence v3.0",
-    publisher="House of Commons Library",
-    url="https://commonslibrary.parliament.uk/research-briefings/cbp-9545/",
-    columns=SCOTLAND_WALES.columns,
-    stage=SCOTLAND_WALES.stage,
-    nullstr=("", "-"),
-    description="Commons Library CBP-9545 Scotland and Wales sheet (ons_code, council_name, ..., con_2017, ..., "
-    "net_others)",
-)
+def composition_format(id: str, sheet: CompositionSheet, title: str, description: str) -> ResultsFormat:
+    """A sheet of CBP-9545's composition workbook as a results format."""
+    return ResultsFormat(
+        id=id,
+        dataset=f"Local elections 2022 (CBP-9545): {title}",
+        licence="Open Parliament Licence v3.0",
+        publisher="House of Commons Library",
+        url="https://commonslibrary.parliament.uk/research-briefings/cbp-9545/",
+        columns=sheet.columns,
+        stage=sheet.stage,
+        nullstr=("", "-"),
+        description=f"Commons Library CBP-9545 {description}",
+    )
+
+
+HOC_COMPOSITION = composition_format(
+    "hoc-council-composition", ENGLAND, "council composition and control",
+    "England sheet (ons_code, council_name, ..., con_2018, ..., net_oth)")
+HOC_COMPOSITION_SCOTLAND_WALES = composition_format(
+    "hoc-council-composition-scotland-wales", SCOTLAND_WALES, "council composition and control, Scotland and Wales",
+    "Scotland and Wales sheet (ons_code, council_name, ..., con_2017, ..., net_others)")

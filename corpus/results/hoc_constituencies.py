@@ -106,6 +106,11 @@ def stage_constituencies(
         FROM seats FULL JOIN votes USING (election_id, party_code)
         """
     )
+    stage_constituency_names(con)
+
+
+def stage_constituency_names(con: duckdb.DuckDBPyConnection) -> None:
+    """The constituencies a Commons Library file (by constituency or by candidate) names, with their places."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE new_constituency_names AS

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from corpus.results.elections import BRIEFINGS, GENERAL_ELECTION_DAYS, election_id, record_elections
+from corpus.results.hoc_constituencies import stage_constituency_names
 from corpus.results.parties import map_parties
 from corpus.results.records import ResultsFormat
 from corpus.results.stage import require, require_constituency_codes, stage_csv
@@ -39,14 +40,7 @@ def stage_hoc_ge_candidates(con: duckdb.DuckDBPyConnection, path: Path, fmt: Res
         """,
         {"election": election},
     )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE new_constituency_names AS
-        SELECT DISTINCT "ONS ID" AS code, "Constituency name" AS name, "Region name" AS region,
-               "Country name" AS country, "Constituency type" AS type
-        FROM staged
-        """
-    )
+    stage_constituency_names(con)
 
 
 def candidates_format(year: int, person_id_column: str) -> ResultsFormat:

@@ -128,14 +128,7 @@ def recode_authorities(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, t
 
 def resolve_names(con: duckdb.DuckDBPyConnection) -> None:
     """Give an ONS code to facts that came with only a name (Open Council Data, the 2017 candidates table)."""
-    con.execute(
-        f"""
-        UPDATE council_composition_by_year t SET ons_code = a.ons_code
-        FROM (SELECT DISTINCT authority_name FROM council_composition_by_year) n
-        LEFT JOIN ({UNIQUE_AUTHORITY_ALIASES}) a ON a.alias = norm_name(n.authority_name)
-        WHERE t.authority_name = n.authority_name AND t.ons_code IS DISTINCT FROM a.ons_code
-        """
-    )
+    code_councils_by_name(con, "council_composition_by_year")
     con.execute(
         f"""
         UPDATE constituency_candidacies t SET ons_code = a.ons_code
@@ -146,19 +139,25 @@ def resolve_names(con: duckdb.DuckDBPyConnection) -> None:
     resolve_rosters(con)
 
 
+def code_councils_by_name(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Give each council `table` names (`authority_name`) the ONS code of the one council its name is an alias
+    of, or none where no file or several give one."""
+    con.execute(
+        f"""
+        UPDATE {table} t SET ons_code = a.ons_code
+        FROM (SELECT DISTINCT authority_name FROM {table}) n
+        LEFT JOIN ({UNIQUE_AUTHORITY_ALIASES}) a ON a.alias = norm_name(n.authority_name)
+        WHERE t.authority_name = n.authority_name AND t.ons_code IS DISTINCT FROM a.ons_code
+        """
+    )
+
+
 def resolve_rosters(con: duckdb.DuckDBPyConnection) -> None:
     """Give Open Council Data's rosters their councils' ONS codes (by name, as the yearly snapshots get theirs)
     and their wards' codes: the code the election files give a ward of that name on that council, at the
     election nearest the roster's year (the earlier of two as near). Redone after every import, so a name that
     another file makes ambiguous loses its code."""
-    con.execute(
-        f"""
-        UPDATE councillors t SET ons_code = a.ons_code
-        FROM (SELECT DISTINCT authority_name FROM councillors) n
-        LEFT JOIN ({UNIQUE_AUTHORITY_ALIASES}) a ON a.alias = norm_name(n.authority_name)
-        WHERE t.authority_name = n.authority_name AND t.ons_code IS DISTINCT FROM a.ons_code
-        """
-    )
+    code_councils_by_name(con, "councillors")
     con.execute(
         """
         UPDATE councillors t SET ward_code = p.ward_code
