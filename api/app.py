@@ -21,7 +21,7 @@ from api.chat import BotUnavailable, ChatService
 from api.chat import router as chat_router
 from api.guard import Gate
 from api.problems import documented, problem_response
-from api.schemas import SearchHitOut, SearchResponse, SourcesResponse
+from api.schemas import ExampleOut, ExamplesResponse, SearchHitOut, SearchResponse, SourcesResponse
 from api.settings import Settings
 from api.slack import slack_router
 from bot.ask import Bot
@@ -86,11 +86,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
 
     page_html = (WEB / "index.html").read_text(encoding="utf-8")
+    sources_html = (WEB / "sources.html").read_text(encoding="utf-8")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
         """The web chat page."""
         return page_html
+
+    @app.get("/sources.html", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page() -> str:
+        """Every dataset and article source, as a page (its figures come from GET /sources)."""
+        return sources_html
+
+    @app.get("/examples", response_model=ExamplesResponse, responses=documented(500, 503))
+    def examples(request: Request) -> ExamplesResponse:
+        """Questions the loaded store answers: about a council, a constituency and the coverage it holds."""
+        with request.app.state.chat.current() as bot:
+            return ExamplesResponse(examples=[ExampleOut(question=e.question, answers_from=e.answers_from)
+                                              for e in bot.examples()])
 
     @app.get("/health", responses=documented(503))
     def health(request: Request) -> dict[str, object]:

@@ -78,6 +78,8 @@ class CitationOut(BaseModel):
     article_id: str
     title: str
     published: date | None
+    source: str | None = Field(description="The outlet that published the article, where known")
+    url: str | None = Field(description="The article's address, where the coverage gives one")
     passage_id: str
     start: int
     end: int
@@ -92,6 +94,26 @@ class DatasetOut(BaseModel):
     publisher: str | None
     licence: str | None
     url: str | None
+
+
+class BarOut(BaseModel):
+    """One bar of a chart."""
+
+    label: str
+    value: float
+    party: str | None = Field(description="The party code whose colour the bar takes, or null")
+
+
+class ChartOut(BaseModel):
+    """What a results answer's rows can be drawn as (bot/charts.py): every number is one of the rows'."""
+
+    kind: Literal["bars", "composition"] = Field(
+        description="bars: one bar per row; composition: one council's seats, with the line a majority passes")
+    measure: str = Field(description="What the bars measure, in words: \"seats held\", \"votes\"")
+    title: str = Field(description="The place (or part of the results) and day the bars are of")
+    total: float | None = Field(description="The whole the bars are parts of (a council's seats), or null")
+    columns: list[str] = Field(description="The columns of `rows` each bar's label and value come from")
+    bars: list[BarOut]
 
 
 class ChatResponse(BaseModel):
@@ -110,6 +132,7 @@ class ChatResponse(BaseModel):
     sql: str | None
     rows: list[dict[str, Any]]
     datasets: list[DatasetOut] = Field(default_factory=list, description="The datasets the figures come from")
+    charts: list[ChartOut] = Field(default_factory=list, description="What the rows can be drawn as")
     timings_ms: dict[str, float]
     # The store generation that answered (sent as a header, not in the body): not part of the contract.
     _generation: str | None = PrivateAttr(default=None)
@@ -137,6 +160,9 @@ class ChatResponse(BaseModel):
             rows=list(answer.rows),
             datasets=[DatasetOut(title=d.title, publisher=d.publisher or None, licence=d.licence, url=d.url)
                       for d in answer.datasets],
+            charts=[ChartOut(kind=c.kind, measure=c.measure, title=c.title, total=c.total, columns=list(c.columns),
+                             bars=[BarOut(label=b.label, value=b.value, party=b.party) for b in c.bars])
+                    for c in answer.charts],
             timings_ms={k: round(v, 2) for k, v in answer.timings_ms.items()},
         )
 
@@ -173,3 +199,16 @@ class SourcesResponse(BaseModel):
     def from_catalogue(cls, datasets: list[DatasetEntry], outlets: list[OutletEntry]) -> SourcesResponse:
         return cls(datasets=[SourceDatasetOut(**asdict(d)) for d in datasets],
                    articles=[OutletOut(**asdict(o)) for o in outlets])
+
+
+class ExampleOut(BaseModel):
+    """A question the loaded store answers."""
+
+    question: str
+    answers_from: Literal["results", "coverage"]
+
+
+class ExamplesResponse(BaseModel):
+    """Questions to offer a reader who has not asked anything yet."""
+
+    examples: list[ExampleOut]

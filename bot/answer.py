@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from bot.charts import Chart
 from bot.gazetteer import Place
 from corpus.results.records import Dataset
 
@@ -29,6 +30,8 @@ class Citation:
     text: str
     score: float
     quoted: tuple[str, ...] = ()  # the sentences of the passage the answer quotes
+    source: str | None = None  # the outlet
+    url: str | None = None  # the article's address, where the coverage gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +59,4 @@ class Answer:
     understood: str = field(default="", kw_only=True)  # what the question was read as, in a short line
     keys: Keys | None = field(default=None, kw_only=True)  # a results answer's codes; not part of the contract
     datasets: tuple[Dataset, ...] = field(default=(), kw_only=True)  # where a figure's rows come from
+    charts: tuple[Chart, ...] = field(default=(), kw_only=True)  # what its rows can be drawn as

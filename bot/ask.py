@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.answer import Answer
 from bot.conversation import Conversation, FollowUp, resolve, turn_for, unclear
 from bot.evidence import Evidence
+from bot.examples import Example, example_questions
 from bot.figure_questions import (
     asks_plain_figure,
     cannot_read,
@@ -48,6 +49,7 @@ class Bot:
         self.index = index
         self.router = router
         self.titles = TitleIndex(index.store.article_titles()) if index is not None else None
+        self._examples: list[Example] | None = None
 
     @classmethod
     def open(cls, data_dir: Path, embedder: TextEmbedder | None = None) -> Bot:
@@ -67,6 +69,12 @@ class Bot:
     def close(self) -> None:
         """Release the store."""
         self.store.close()
+
+    def examples(self) -> list[Example]:
+        """Questions to offer a new reader (bot/examples.py), made once for the store this bot has open."""
+        if self._examples is None:
+            self._examples = example_questions(self.store.connection, self.answer)
+        return self._examples
 
     def answer(self, question: str, conversation: Conversation | None = None) -> Answer:
         """Answer one question, reading it as a follow-up to the conversation's last turn where it is one.

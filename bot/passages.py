@@ -317,6 +317,7 @@ def _compose(quotes: list[Quote]) -> Answer:
             n=n, article_id=stored.passage.article_id, title=stored.title, published=stored.published,
             passage_id=passage_id, start=stored.passage.start, end=stored.passage.end, text=stored.passage.text,
             score=round(max(q.score for q in group), 4), quoted=tuple(q.text for q in group),
+            source=stored.source, url=stored.url,
         ))
     confidence = float(np.clip(max(q.confidence for q in quotes), 0.0, 1.0))
     return Answer("\n".join(parts), "passages", confidence, citations=tuple(citations), outcome="quote")

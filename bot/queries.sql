@@ -571,3 +571,28 @@ FROM (SELECT year, sum(councillors) FILTER (WHERE $party IS NULL OR party_code =
 WHERE n.councillors > 0
 ORDER BY CASE WHEN $smallest THEN n.councillors ELSE -n.councillors END, n.year DESC
 LIMIT 1;
+
+-- What the web page offers a new reader to ask: the largest council of the latest local elections, the closest
+-- seat of the latest general election and the latest change of control (bot/examples.py).
+-- name: example_council
+SELECT a.name AS council, e.date
+FROM council_control k JOIN authorities a USING (ons_code) JOIN elections e ON e.id = k.election_id
+WHERE e.kind = 'local' AND k.total_seats IS NOT NULL AND a.name NOT IN (SELECT name FROM constituencies)
+ORDER BY e.date DESC, k.total_seats DESC, a.name
+LIMIT 1;
+
+-- name: example_constituency
+SELECT c.name AS constituency, e.date
+FROM constituency_results c JOIN elections e ON e.id = c.election_id
+WHERE e.kind = 'general' AND c.majority IS NOT NULL
+  AND (SELECT count(*) FROM constituency_results o WHERE o.name = c.name AND o.election_id = c.election_id) = 1
+ORDER BY e.date DESC, c.majority, c.name
+LIMIT 1;
+
+-- name: example_control_change
+SELECT a.name AS council, p.name AS party, e.date
+FROM control_compared k JOIN authorities a USING (ons_code) JOIN elections e ON e.id = k.election_id
+JOIN parties p ON p.code = k.control
+WHERE k.control <> 'NOC' AND k.before_control IS NOT NULL AND k.before_control <> k.control
+ORDER BY e.date DESC, a.name
+LIMIT 3;

@@ -14,6 +14,7 @@ import jinja2
 import yaml
 from jinja2.runtime import Context
 
+from bot.charts import ChartSpec, chart_spec
 from bot.lexicon import lexicon
 from bot.sql import queries
 from bot.understand import Question
@@ -64,6 +65,7 @@ class Intent:
     no_previous: jinja2.Template | None
     lists: str | None
     why: str
+    chart: ChartSpec | None = None  # what the rows can be drawn as
 
     def fits(self, question: Question, where: Where, listed: str | None = None) -> bool:
         """This intent answers the question, asked of this kind of place."""
@@ -158,6 +160,10 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
     says = sentence("says")
     if says is None:
         raise RegistryError(f"intent {name!r} has no sentence (`says`)")
+    try:
+        chart = chart_spec(entry.get("chart"), name)
+    except ValueError as error:
+        raise RegistryError(str(error)) from None
     return Intent(
         name=name, where=entry["place"], measures=frozenset(entry["measures"]), party=entry.get("party"),
         kinds=frozenset(entry["kinds"]) if "kinds" in entry else None,
@@ -170,7 +176,7 @@ def _intent(entry: dict[str, Any], environment: jinja2.Environment, known: dict[
         requires=tuple(entry.get("requires", ())), one_election=bool(entry.get("one_election")),
         by_year=bool(entry.get("by_year")) or entry["place"] == "yearly",
         compares=entry.get("compares"), previous=bool(entry.get("previous")), no_previous=sentence("no_previous"),
-        lists=entry.get("lists"), why=str(entry.get("why", DEFAULT_WHY)),
+        lists=entry.get("lists"), why=str(entry.get("why", DEFAULT_WHY)), chart=chart,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 
 from bot.answer import Answer, Keys, Outcome
+from bot.charts import draw_chart
 from bot.gazetteer import Election, Gazetteer, Place
 from bot.lexicon import lexicon
 from bot.registry import Intent, Where, election_kind, everyday, registry, render, source_files
@@ -155,8 +156,11 @@ def _answer(
         result = result.then(more)
     confidence = SURE if question.years or question.latest else DEFAULTED
     text = _capitalised(render(intent.says, values)) + (f" {renamed}" if renamed else "")
+    chart = draw_chart(intent.chart, result.rows, " · ".join(filter(None, [values["place"] or values["scope"],
+                                                                           values["day"]])))
     return Answer(text, "sql", confidence, sql=result.sql, rows=tuple(result.rows), outcome="figure",
-                  keys=_keys(intent, result, gazetteer), datasets=datasets_of(result.rows, gazetteer))
+                  keys=_keys(intent, result, gazetteer), datasets=datasets_of(result.rows, gazetteer),
+                  charts=(chart,) if chart else ())
 
 
 def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConnection,
@@ -187,10 +191,12 @@ def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConn
                 "rows": result.rows, "row": result.rows[0] if result.rows else None, "also": {}, "also_rows": {}}
             if result.rows:
                 values["day"] = str(result.rows[0].get("year", year))
+                chart = draw_chart(intent.chart, result.rows, " · ".join(filter(None, [
+                    values["place"] or ("Great Britain" if intent.where == "nowhere" else None), values["day"]])))
                 answers.append(Answer(_capitalised(render(intent.says, values)), "sql", SURE if year else DEFAULTED,
                                       sql=result.sql, rows=tuple(result.rows), outcome="figure",
                                       keys=Keys(intent.name, tuple(p for p in (party,) if p)),
-                                      datasets=datasets_of(result.rows, gazetteer)))
+                                      datasets=datasets_of(result.rows, gazetteer), charts=(chart,) if chart else ()))
                 continue
             held = run_query(connection, intent.unrecorded, **params).rows[0] if intent.unrecorded else None
             if held is not None and not held["recorded"]:
@@ -313,6 +319,7 @@ def _joined(intent: Intent, question: Question, answers: list[Answer], gazetteer
         outcome="figure" if any(a.outcome == "figure" for a in answers) else answers[0].outcome,
         keys=Keys(intent.name, tuple(dict.fromkeys(p for k in keys for p in k.parties))),
         datasets=tuple(dict.fromkeys(d for a in answers for d in a.datasets)),
+        charts=tuple(c for a in answers for c in a.charts),
     )
 
 

@@ -34,6 +34,10 @@ class StoreOutOfDate(StoreError):
     """The store was made by an older hustings and lacks tables or columns this one reads."""
 
 
+# What a citation shows of its article: title, date, outlet and URL.
+CitationFields = tuple[str, date | None, str | None, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class StoredPassage:
     """A passage as stored, with the integer key the indexes use and its article's citation fields."""
@@ -42,6 +46,8 @@ class StoredPassage:
     passage: Passage
     title: str
     published: date | None
+    source: str | None = None  # the outlet, where the article names one
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +109,7 @@ class Store:
         self.changed = False  # something was written: closing publishes a new generation
         # Titles and dates of articles, by id: fixed while a store is open read-only (a published generation is
         # never written again), so they are read once and a search makes no query for them.
-        self._citation_fields: dict[str, tuple[str, date | None]] = {}
+        self._citation_fields: dict[str, CitationFields] = {}
 
     @classmethod
     def open(cls, data_dir: Path, read_only: bool = False) -> Store:
@@ -303,8 +309,9 @@ class Store:
         """Every article's title, by id."""
         return dict(self.connection.execute("SELECT id, title FROM articles").fetchall())
 
-    def citation_fields(self, article_ids: Iterable[str]) -> dict[str, tuple[str, date | None]]:
-        """Title and date of each article named, by id (every article's at once, kept, when read-only)."""
+    def citation_fields(self, article_ids: Iterable[str]) -> dict[str, CitationFields]:
+        """Title, date, outlet and URL of each article named, by id (every article's at once, kept, when
+        read-only)."""
         wanted = set(article_ids)
         if self.read_only:
             if not self._citation_fields:
@@ -312,11 +319,10 @@ class Store:
             return self._citation_fields
         return self._titles_and_dates("WHERE list_contains($1, id)", [sorted(wanted)]) if wanted else {}
 
-    def _titles_and_dates(
-        self, where: str, parameters: list[object] | None = None
-    ) -> dict[str, tuple[str, date | None]]:
-        rows = self.connection.execute(f"SELECT id, title, published FROM articles {where}", parameters).fetchall()
-        return {row[0]: (row[1], row[2]) for row in rows}
+    def _titles_and_dates(self, where: str, parameters: list[object] | None = None) -> dict[str, CitationFields]:
+        rows = self.connection.execute(
+            f"SELECT id, title, published, source, url FROM articles {where}", parameters).fetchall()
+        return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
 
     def article_text(self, article_id: str) -> str | None:
         """The full text of one article, or None."""

@@ -1,6 +1,7 @@
 // The hustings chat page: no build step, no framework. Every text from the server is set with
 // textContent, never as HTML, so a question or an article that contains markup stays text.
-"use strict";
+import { drawChart, formatNumber } from "./charts.js";
+import { copyText, csvOf, download, permalink, plainAnswer } from "./export.js";
 
 const messages = document.getElementById("messages");
 const form = document.getElementById("ask");
@@ -8,6 +9,9 @@ const input = document.getElementById("question");
 const send = document.getElementById("send");
 const dialog = document.getElementById("passage");
 const ROUTE_NAMES = { sql: "results", passages: "coverage", hybrid: "results + coverage", none: "no answer" };
+const WEAK = 0.35; // below this a quote is a weak match (bot/routes.py refuses lower still)
+const SHOWN_ROWS = 25;
+const NOT_NUMBERS = new Set(["year", "ons_code", "election_id"]); // figures that are names, not amounts
 
 let sessionId = sessionStorage.getItem("hustings-session");
 
@@ -24,6 +28,17 @@ function addMessage(who, build) {
   messages.appendChild(item);
   item.scrollIntoView({ block: "end", behavior: "smooth" });
   return item;
+}
+
+const longDate = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB",
+  { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+function externalLink(text, url, className) {
+  const anchor = element("a", className, text);
+  anchor.href = url;
+  anchor.target = "_blank";
+  anchor.rel = "noopener noreferrer";
+  return anchor;
 }
 
 // The sentences an answer quotes from citation n: “…” [n], several joined by " … ".
@@ -54,12 +69,21 @@ function highlighted(text, quotes) {
   return fragment;
 }
 
+// "BBC News · 5 May 2018 · open the article": who published it, when, and where to read it whole.
+function whereFrom(citation) {
+  const line = element("span", "where");
+  const parts = [citation.source, citation.published ? longDate(citation.published) : "undated"].filter(Boolean);
+  line.appendChild(document.createTextNode(parts.join(" · ")));
+  if (citation.url) {
+    line.appendChild(document.createTextNode(" · "));
+    line.appendChild(externalLink("open the article", citation.url, "article-link"));
+  }
+  return line;
+}
+
 function openPassage(citation, answerText) {
-  document.getElementById("passage-title").textContent = citation.title;
-  const when = citation.published ? new Date(citation.published + "T00:00:00Z").toLocaleDateString("en-GB",
-    { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : "undated";
-  document.getElementById("passage-meta").textContent =
-    `[${citation.n}] ${when} · article ${citation.article_id} · characters ${citation.start}–${citation.end}`;
+  document.getElementById("passage-title").textContent = `[${citation.n}] ${citation.title}`;
+  document.getElementById("passage-meta").replaceChildren(whereFrom(citation));
   const body = document.getElementById("passage-text");
   body.replaceChildren(highlighted(citation.text, quotedFor(answerText, citation.n)));
   dialog.showModal();
@@ -90,59 +114,159 @@ function answerParagraphs(data) {
   return container;
 }
 
-function rowsTable(rows) {
-  const columns = Object.keys(rows[0]).filter((c) => c !== "source_file");
+function shownValue(column, value) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "number" && !NOT_NUMBERS.has(column)) return formatNumber(value);
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return String(value);
+}
+
+// Codes and file names are for the CSV; the table shows what a reader reads.
+const hidden = (column) => column === "source_file" || column === "dataset" || column.endsWith("_code");
+
+// An answer's rows may join several queries: rows of one shape (the same columns) make one table, and the
+// columns a chart is drawn from come first, so the figure asked for is never the one scrolled out of view.
+function shapesOf(rows, first) {
+  const shapes = new Map();
+  for (const row of rows) {
+    const key = Object.keys(row).join("|");
+    if (!shapes.has(key)) shapes.set(key, []);
+    shapes.get(key).push(row);
+  }
+  return [...shapes.values()].map((group) => {
+    const columns = Object.keys(group[0]).filter((column) => !hidden(column));
+    const leading = first.filter((column) => columns.includes(column));
+    return { rows: group, columns: [...leading, ...columns.filter((column) => !leading.includes(column))] };
+  });
+}
+
+function rowsTable({ rows, columns }) {
   const table = element("table", "rows");
   const head = table.createTHead().insertRow();
-  for (const column of columns) head.appendChild(element("th", "", column.replaceAll("_", " ")));
+  for (const column of columns) {
+    const numeric = rows.some((row) => typeof row[column] === "number") && !NOT_NUMBERS.has(column);
+    head.appendChild(element("th", numeric ? "number" : "", column.replace(/_percent$/, " %").replaceAll("_", " ")));
+  }
   const body = table.createTBody();
-  for (const row of rows.slice(0, 25)) {
+  for (const row of rows.slice(0, SHOWN_ROWS)) {
     const tr = body.insertRow();
     for (const column of columns) {
       const value = row[column];
-      const cell = element("td", typeof value === "number" ? "number" : "", value === null ? "—" : String(value));
-      tr.appendChild(cell);
+      const numeric = typeof value === "number" && !NOT_NUMBERS.has(column);
+      tr.appendChild(element("td", numeric ? "number" : "", shownValue(column, value)));
     }
   }
   const wrapper = element("div", "table-wrapper");
+  wrapper.tabIndex = 0; // a wide table scrolls in its own box, by keyboard too
+  wrapper.setAttribute("role", "region");
+  wrapper.setAttribute("aria-label", "Rows of the answer");
   wrapper.appendChild(table);
-  if (rows.length > 25) wrapper.appendChild(element("p", "meta", `first 25 of ${rows.length} rows`));
-  return wrapper;
+  const box = element("div", "rows-box");
+  box.appendChild(wrapper);
+  if (rows.length > SHOWN_ROWS) {
+    box.appendChild(element("p", "meta", `first ${SHOWN_ROWS} of ${formatNumber(rows.length)} rows (download the CSV for all)`));
+  }
+  return box;
 }
 
-function showAnswer(data) {
-  addMessage("bot", (item) => {
+// How far to trust the answer, in words a reader understands; the router's number on hover.
+function trustOf(data) {
+  const articles = new Set(data.citations.map((c) => c.article_id)).size;
+  const quoted = `quoted from ${articles} article${articles === 1 ? "" : "s"}`;
+  if (data.outcome === "clarify") return "needs one more detail";
+  if (data.route === "none") return data.outcome === "refused" ? "outside what I cover" : "not answered";
+  if (data.route === "sql") return data.outcome === "figure" ? "from the official results" : "the results hold no figure";
+  if (data.route === "hybrid") return `from the official results, and ${quoted}`;
+  return data.confidence < WEAK ? `weak match, ${quoted}` : quoted;
+}
+
+function metaLine(data) {
+  const meta = element("p", "meta");
+  meta.appendChild(element("span", `route route-${data.route}`, ROUTE_NAMES[data.route] || data.route));
+  const trust = element("span", "trust", ` ${trustOf(data)}`);
+  trust.title = `confidence ${data.confidence.toFixed(2)}`;
+  meta.appendChild(trust);
+  meta.appendChild(document.createTextNode(` · ${formatNumber(Math.round(data.timings_ms.total ?? 0))} ms`));
+  return meta;
+}
+
+// "Source: Local elections 2022 (House of Commons Library, Open Parliament Licence v3.0) · all sources".
+function datasetsLine(datasets) {
+  const line = element("p", "meta datasets");
+  line.appendChild(document.createTextNode(datasets.length === 1 ? "Source: " : "Sources: "));
+  datasets.forEach((dataset, at) => {
+    if (at) line.appendChild(document.createTextNode("; "));
+    line.appendChild(dataset.url ? externalLink(dataset.title, dataset.url, "dataset") : element("span", "dataset", dataset.title));
+    const said = [dataset.publisher, dataset.licence].filter(Boolean).join(", ");
+    if (said) line.appendChild(document.createTextNode(` (${said})`));
+  });
+  line.appendChild(document.createTextNode(" · "));
+  const all = element("a", "all-sources", "all sources");
+  all.href = "/sources.html";
+  line.appendChild(all);
+  return line;
+}
+
+function citationList(data) {
+  const list = element("ol", "citations");
+  list.setAttribute("aria-label", "Sources");
+  for (const citation of data.citations) {
+    const entry = element("li");
+    const button = element("button", "source", `[${citation.n}] ${citation.title}`);
+    button.type = "button";
+    button.addEventListener("click", () => openPassage(citation, data.answer));
+    entry.appendChild(button);
+    entry.appendChild(document.createTextNode(" "));
+    entry.appendChild(whereFrom(citation));
+    list.appendChild(entry);
+  }
+  return list;
+}
+
+// Copy the answer with its sources, download its rows, and a link that asks the same question again.
+function actions(data, question) {
+  const bar = element("div", "actions");
+  const copy = element("button", "quiet copy", "Copy answer");
+  copy.type = "button";
+  copy.addEventListener("click", async () => {
+    copy.textContent = (await copyText(plainAnswer(data, question, permalink(question)))) ? "Copied" : "Copy failed";
+    setTimeout(() => { copy.textContent = "Copy answer"; }, 2000);
+  });
+  bar.appendChild(copy);
+  if (data.rows.length) {
+    const csv = element("button", "quiet csv", "Download CSV");
+    csv.type = "button";
+    const name = (data.understood || "hustings").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    csv.addEventListener("click", () => download(csvOf(data.rows), `${name || "hustings"}.csv`, "text/csv"));
+    bar.appendChild(csv);
+  }
+  const link = element("a", "quiet permalink", "Link to this question");
+  link.href = permalink(question);
+  bar.appendChild(link);
+  return bar;
+}
+
+function showAnswer(data, question) {
+  return addMessage("bot", (item) => {
     item.dataset.route = data.route;
     item.dataset.outcome = data.outcome;
-    const meta = element("p", "meta");
-    meta.appendChild(element("span", `route route-${data.route}`, ROUTE_NAMES[data.route] || data.route));
-    meta.appendChild(document.createTextNode(
-      ` confidence ${data.confidence.toFixed(2)} · ${Math.round(data.timings_ms.total ?? 0)} ms`));
-    item.appendChild(meta);
+    item.appendChild(metaLine(data));
     item.appendChild(answerParagraphs(data));
     // What the question was read as, so that a follow-up read the wrong way shows at once.
     if (data.understood) item.appendChild(element("p", "meta understood", `read as: ${data.understood}`));
-    if (data.rows.length) item.appendChild(rowsTable(data.rows));
+    if (data.datasets.length) item.appendChild(datasetsLine(data.datasets));
+    const width = messages.clientWidth - 34;
+    for (const chart of data.charts || []) item.appendChild(drawChart(chart, width));
+    const first = (data.charts || []).flatMap((chart) => chart.columns);
+    for (const shape of shapesOf(data.rows, first)) item.appendChild(rowsTable(shape));
     if (data.sql) {
       const details = element("details", "sql");
       details.appendChild(element("summary", "", "SQL"));
       details.appendChild(element("pre", "", data.sql));
       item.appendChild(details);
     }
-    if (data.citations.length) {
-      const list = element("ol", "citations");
-      list.setAttribute("aria-label", "Sources");
-      for (const citation of data.citations) {
-        const entry = element("li");
-        const button = element("button", "source", `[${citation.n}] ${citation.title}`);
-        button.type = "button";
-        button.addEventListener("click", () => openPassage(citation, data.answer));
-        entry.appendChild(button);
-        if (citation.published) entry.appendChild(element("span", "meta", ` ${citation.published}`));
-        list.appendChild(entry);
-      }
-      item.appendChild(list);
-    }
+    if (data.citations.length) item.appendChild(citationList(data));
+    item.appendChild(actions(data, question));
   });
 }
 
@@ -165,20 +289,20 @@ async function ask(question) {
   return data;
 }
 
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const question = input.value.trim();
-  if (!question) return;
+async function submit(question) {
   addMessage("user", (item) => item.appendChild(element("p", "", question)));
   input.value = "";
   send.disabled = true;
   const pending = addMessage("bot pending", (item) => item.appendChild(element("p", "", "Thinking…")));
   try {
     const data = await ask(question);
+    const arrived = performance.now();
     sessionId = data.session_id;
     sessionStorage.setItem("hustings-session", sessionId);
     pending.remove();
-    showAnswer(data);
+    const shown = showAnswer(data, question);
+    // How long the page took to draw the answer once it arrived (a benchmark figure the browser test reads).
+    shown.dataset.renderMs = (performance.now() - arrived).toFixed(1);
   } catch (error) {
     pending.remove();
     addMessage("bot error", (item) => item.appendChild(element("p", "", `Sorry: ${error.message}`)));
@@ -186,6 +310,35 @@ form.addEventListener("submit", async (event) => {
     send.disabled = false;
     input.focus();
   }
+}
+
+// Questions the loaded store answers, offered on the empty page.
+async function offerExamples() {
+  const response = await fetch("/examples").catch(() => null);
+  if (!response || !response.ok) return;
+  const { examples } = await response.json();
+  if (!examples.length) return;
+  const intro = messages.querySelector(".intro");
+  const list = element("ul", "examples");
+  list.setAttribute("aria-label", "Example questions");
+  for (const example of examples) {
+    const entry = element("li");
+    const button = element("button", "example", example.question);
+    button.type = "button";
+    button.dataset.answersFrom = example.answers_from;
+    button.addEventListener("click", () => submit(example.question));
+    entry.appendChild(button);
+    entry.appendChild(element("span", "meta", ` ${example.answers_from}`));
+    list.appendChild(entry);
+  }
+  intro.appendChild(element("p", "", "Try one of these:"));
+  intro.appendChild(list);
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const question = input.value.trim();
+  if (question) submit(question);
 });
 
 input.addEventListener("keydown", (event) => {
@@ -199,6 +352,7 @@ document.getElementById("new-conversation").addEventListener("click", () => {
   sessionId = null;
   sessionStorage.removeItem("hustings-session");
   for (const item of [...messages.children].slice(1)) item.remove();
+  history.replaceState(null, "", "/");
   input.focus();
 });
 
@@ -206,4 +360,11 @@ dialog.addEventListener("click", (event) => {
   if (event.target === dialog) dialog.close(); // a click on the backdrop closes it
 });
 
+offerExamples();
+// A link to a question (/?q=…) asks it, in a conversation of its own.
+const linked = new URLSearchParams(location.search).get("q");
+if (linked && linked.trim()) {
+  sessionId = null;
+  submit(linked.trim().slice(0, 2000));
+}
 input.focus();
