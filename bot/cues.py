@@ -40,6 +40,7 @@ class Cues:
     overall_majority: bool = False
     names_wards: bool = False
     across_wards: bool = False
+    every_party: bool = False
     names_councillors: bool = False
     names_by_election: bool = False
     asks_roster: bool = False

@@ -596,3 +596,38 @@ JOIN parties p ON p.code = k.control
 WHERE k.control <> 'NOC' AND k.before_control IS NOT NULL AND k.before_control <> k.control
 ORDER BY e.date DESC, a.name
 LIMIT 3;
+
+-- name: general_by_party
+-- Every party's seats, votes and share of the valid votes at a general election, across the UK or in a region or
+-- nation ($region), counted over the constituencies: by seats, or by votes when votes or shares are asked.
+WITH fought AS (
+    SELECT r.* FROM constituency_results r JOIN constituencies c USING (ons_code)
+    WHERE r.election_id = $election AND ($region IS NULL OR $region IN (c.region, c.country))),
+won AS (SELECT party_code, count(*) AS seats FROM fought GROUP BY party_code),
+votes AS (
+    SELECT v.party_code, sum(v.votes) AS votes, min(v.source_file) AS source_file
+    FROM constituency_votes v WHERE v.election_id = $election AND v.ons_code IN (SELECT ons_code FROM fought)
+    GROUP BY v.party_code)
+-- A seat whose winner's votes the file counts under another label (the Speaker's, as Others) still counts.
+SELECT p.name AS party, p.code AS party_code, coalesce(w.seats, 0) AS seats, v.votes,
+       round(100.0 * v.votes / (SELECT sum(valid_votes) FROM fought), 1) AS vote_share_percent,
+       (SELECT count(*) FROM fought) AS total_seats,
+       coalesce(v.source_file, (SELECT min(source_file) FROM fought)) AS source_file
+FROM (SELECT party_code FROM won UNION SELECT party_code FROM votes) k JOIN parties p ON p.code = k.party_code
+LEFT JOIN won w USING (party_code) LEFT JOIN votes v USING (party_code)
+WHERE v.votes > 0 OR w.seats > 0
+ORDER BY CASE WHEN $measure IN ('votes', 'vote_share') THEN 0 ELSE coalesce(w.seats, 0) END DESC,
+         v.votes DESC NULLS LAST, p.name;
+
+-- name: local_by_party
+-- Every party's seats won, summed over the councils that voted (in the region or of the type asked, if one is).
+WITH voted AS (
+    SELECT s.* FROM seats_won s JOIN authorities a USING (ons_code)
+    WHERE s.election_id = $election AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type))
+SELECT p.name AS party, s.party_code, sum(s.seats) AS seats_won, count(*) FILTER (WHERE s.seats > 0) AS councils_with_seats,
+       (SELECT count(DISTINCT ons_code) FROM voted) AS councils, (SELECT sum(seats) FROM voted) AS seats_contested,
+       string_agg(DISTINCT s.source_file, ', ') AS source_file
+FROM voted s JOIN parties p ON p.code = s.party_code
+GROUP BY p.name, s.party_code
+HAVING sum(s.seats) > 0
+ORDER BY seats_won DESC, p.name;

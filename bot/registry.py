@@ -203,6 +203,8 @@ EVERYDAY = {
     "Conservative": "the Conservatives", "Liberal Democrats": "the Liberal Democrats", "Green Party": "the Greens",
     "Brexit Party": "the Brexit Party", "Scottish National Party": "the SNP", "UK Independence Party": "UKIP",
     "Independent": "independents", "Others": "others", "Speaker": "the Speaker",
+    "Democratic Unionist Party": "the DUP", "Social Democratic and Labour Party": "the SDLP",
+    "Ulster Unionist Party": "the Ulster Unionists", "Alliance Party of Northern Ireland": "the Alliance Party",
 }
 
 

@@ -134,7 +134,7 @@ def _answer(
         "names": gazetteer.printed.get(person.code, []) if person else [],
         "other": question.parties[1] if len(question.parties) > 1 else None,
         "region": question.region, "council_type": question.council_type, "limit": values["limit"],
-        "position": question.position,
+        "position": question.position, "measure": question.measure,
         "smallest": values["smallest"], "gain": values["gain"], "control": party or "NOC",
         "places": [p.code for p in listed],
     }

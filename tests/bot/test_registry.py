@@ -54,6 +54,13 @@ CASES = [
 
 # Intents whose figures the sample does not hold, tried over the public results (../shared).
 PUBLIC_CASES = [
+    ("How many seats did each party win in 2017?", "general_seats_by_party",
+     ["The Conservatives won the most seats at the general election of 8 June 2017, 317 of 650. Seats won by party: "
+      "Conservative 317, Labour 262"]),
+    ("What share of the vote did the parties get in Wales in 2019?", "general_votes_by_party",
+     ["Labour won the most votes in Wales at the general election of 12 December 2019"]),
+    ("How many seats did each party win at the 2022 local elections?", "local_seats_by_party",
+     ["Labour won the most seats at the local elections of 5 May 2022"]),
     ("What was Labour's share of the vote in Scotland in 2019?", "national_vote_share",
      ["Labour won 18.6% of the valid votes in Scotland at the general election of 12 December 2019: 511,838 of "
       "2,759,061"]),
