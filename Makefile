@@ -22,20 +22,26 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-local-elections-2022/party_names_2022.csv \
 	hoc-local-elections-2022/notes_and_definitions_2022.csv)
 
-.PHONY: help setup browser run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-report peers clean
+.PHONY: help setup check-image browser run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-report peers clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(BIN)/hustings: pyproject.toml requirements.lock
+LOCKS := requirements/runtime.lock requirements/export.lock requirements/dev.lock
+
+$(BIN)/hustings: pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# torch is named in the same command so pip takes the local CPU wheel, not CUDA builds.
-	$(BIN)/pip install --quiet -r requirements.lock
+	# dev.lock takes in export.lock, where torch==2.13.0 is named with sentence-transformers: one command, so
+	# pip takes the local CPU wheel, not CUDA builds.
+	$(BIN)/pip install --quiet -r requirements/dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 setup: $(BIN)/hustings ## Create .venv/ with the pinned dependencies
+
+check-image: ## Lint the Dockerfile and rebuild its two stages in throwaway virtualenvs (no Docker engine needed)
+	bash tests/deploy/check_image_stages.sh
 
 sample: setup ## Ingest the project's own sample articles and results into $(DATA_DIR)/
 	$(BIN)/hustings ingest corpus/sample/articles --results corpus/sample/results/*.csv

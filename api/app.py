@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.chat import BotUnavailable, ChatService
 from api.chat import router as chat_router
+from api.docs import REDOC_POLICY, add_docs
 from api.guard import Gate
 from api.problems import documented, problem_response
 from api.schemas import ExampleOut, ExamplesResponse, SearchHitOut, SearchResponse, SourcesResponse
@@ -39,6 +40,7 @@ WEB = resources.files("api") / "web"
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
                "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 UNFRAMED = {b"content-security-policy": PAGE_POLICY.encode(), b"x-frame-options": b"DENY"}
+REDOC_UNFRAMED = {b"content-security-policy": REDOC_POLICY.encode(), b"x-frame-options": b"DENY"}
 
 
 def server_config(
@@ -75,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessions.close()
 
     app = FastAPI(title="hustings", summary="Answers about elections from coverage and official results.",
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    add_docs(app)  # served from an installed package, not a CDN
     # Added innermost first: RequestId runs first, so every refusal of the Gate carries the request id.
     app.add_middleware(Gate, api_key=settings.api_key.get_secret_value() if settings.api_key else None,
                        per_minute=settings.rate_limit_per_minute)
@@ -137,7 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 class RequestId:
     """Give every request an id (or keep the caller's X-Request-ID), echoed in the response headers and logs,
-    and every response `nosniff`, with the page's content security policy and no framing on all but /docs."""
+    and every response `nosniff`, with the page's content security policy (ReDoc's a little looser) and no framing."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -149,10 +152,8 @@ class RequestId:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")[:64]
         request_id = given if given.isascii() and given.isprintable() and given else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
-        # Swagger UI and ReDoc load their scripts from a CDN, so the page's policy would blank them.
-        docs = scope["path"].startswith(("/docs", "/redoc"))
         extra = {b"x-request-id": request_id.encode(), b"x-content-type-options": b"nosniff",
-                 **({} if docs else UNFRAMED)}
+                 **(REDOC_UNFRAMED if scope["path"] == "/redoc" else UNFRAMED)}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

