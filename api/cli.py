@@ -1,8 +1,9 @@
-"""The `hustings` command line: ingest, remove, status, search and serve."""
+"""The `hustings` command line: ingest, remove, status, search, ask, chat, eval, serve and slack."""
 
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -19,19 +20,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.schemas import ChatResponse
 from api.settings import Settings
-from bot.answer import Answer
+from api.terminal import datasets_table, no_articles_hint, outlets_table, print_answer, problem_lines
 from bot.ask import Bot, ask_in_sessions
 from bot.comparison import ComparisonError, compare_reports, load_report, render_comparison
 from bot.conversation import Conversation
+from bot.eval_chart import GET_CHART, chart_markdown, draw_chart
 from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, route_chart, run_suite
 from bot.sessions import BadSessionId, SessionStore
+from bot.suite_fit import check_fit
 from bot.text import BadQuestion
 from corpus.catalogue import catalogue
 from corpus.results import ResultsFileError, import_results_files, results_status
 from corpus.results.watch import watch_results
 from corpus.store import Store, StoreError
 from index.build import IngestReport, ingest, remove
-from index.embed import Embedder
+from index.embed import Embedder, NeedsExportExtra
 from index.generation import IndexOutOfDate
 from index.hybrid import PassageIndex
 from index.status import describe_store
@@ -44,6 +47,21 @@ err = Console(stderr=True, soft_wrap=True)
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Store folder [env HUSTINGS_DATA_DIR, default var/]")]
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        out.print(f"hustings {importlib.metadata.version('hustings')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_print_version, is_eager=True, help="Print the installed version and exit"),
+    ] = False,
+) -> None:
+    """hustings: answers about elections from coverage and official results."""
+
+
 def _settings(data_dir: Path | None) -> Settings:
     settings = Settings()
     return settings.model_copy(update={"data_dir": data_dir}) if data_dir else settings
@@ -51,7 +69,11 @@ def _settings(data_dir: Path | None) -> Settings:
 
 def _embedder(settings: Settings) -> Embedder:
     with err.status("loading the embedding model…"):
-        return Embedder.load(settings.model_cache, backend=settings.embed_backend)
+        try:
+            return Embedder.load(settings.model_cache, backend=settings.embed_backend)
+        except NeedsExportExtra as error:  # a runtime-only install with no exported model
+            err.print(f"[red]error:[/] {error}", highlight=False)
+            raise typer.Exit(2) from error
 
 
 @contextmanager
@@ -73,9 +95,10 @@ def _progress_bar() -> Iterator[object]:
 
 
 def _print_report(report: IngestReport) -> None:
-    for problem in report.problems:
-        style = "red" if problem.skipped else "yellow"
-        err.print(str(problem), style=style, markup=False, highlight=False)
+    # Hundreds of notes of one kind are one line each, so that neither the summary nor the files that could
+    # not be read are lost among them.
+    for line, lost in problem_lines(report.problems):
+        err.print(line, style="red" if lost else "yellow", markup=False, highlight=False)
     out.print(
         f"articles: {report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
         f"{report.removed} removed, {report.failed} failed"
@@ -134,6 +157,9 @@ def ingest_command(
             report = _guard(lambda: ingest(paths or [], settings.data_dir, embedder, progress=update))  # type: ignore[arg-type]
         _print_report(report)
         failed = failed or bool(report.failed)
+        if paths and not (report.new or report.changed or report.unchanged or report.duplicates):
+            err.print(no_articles_hint(paths), style="red", markup=False, highlight=False)
+            failed = True
     if failed:
         raise typer.Exit(1)
 
@@ -174,10 +200,12 @@ def status_command(data_dir: DataDir = None) -> None:
         datasets, outlets = catalogue(store.connection)
     for name, value in status.items():
         out.print(f"{name:>26}: {value}", highlight=False)
-    for heading, entries in (("datasets", datasets), ("article sources", outlets)):
-        out.print(f"{heading:>26}: {len(entries) or 'none'}", highlight=False)
-        for entry in entries:
-            out.print(f"{'':>28}{entry}", highlight=False)
+    out.print(f"{'datasets':>26}: {len(datasets) or 'none'}", highlight=False)
+    if datasets:
+        out.print(datasets_table(datasets))
+    out.print(f"{'article sources':>26}: {len(outlets) or 'none'}", highlight=False)
+    if outlets:
+        out.print(outlets_table(outlets))
     if status.get("index") != "up to date":
         raise typer.Exit(1)
 
@@ -224,7 +252,7 @@ def ask_command(
     session: Annotated[str | None, typer.Option("--session", help="Continue this conversation")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Answer one question, with the SQL and rows behind a factual answer."""
+    """Answer one question: the reply, the rows behind a factual one as a table, its sources and datasets, the SQL."""
     settings = _settings(data_dir)
     embedder = _embedder(settings)
     bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
@@ -239,7 +267,7 @@ def ask_command(
     if as_json:
         print(ChatResponse.from_answer(answer, conversation.session_id).model_dump_json())
         return
-    _print_answer(answer)
+    print_answer(out, answer)
     err.print(f"session {conversation.session_id} (continue it with --session)", style="dim", highlight=False)
 
 
@@ -269,7 +297,7 @@ def chat_command(data_dir: DataDir = None) -> None:
         if not question:
             continue
         try:
-            _print_answer(bot.answer(question, conversation))
+            print_answer(out, bot.answer(question, conversation))
         except BadQuestion as error:
             err.print(f"error: {error}", style="red", markup=False, highlight=False)
     with contextlib.suppress(OSError):
@@ -277,31 +305,24 @@ def chat_command(data_dir: DataDir = None) -> None:
     bot.close()
 
 
-def _print_answer(answer: Answer) -> None:
-    """An answer for a terminal: the text, its sources, then the route and the SQL behind it."""
-    out.print(answer.text, highlight=False, markup=False)
-    for citation in answer.citations:
-        published = citation.published or "undated"
-        out.print(f"  [{citation.n}] {citation.title} · {published} · {citation.article_id} "
-                  f"chars {citation.start}-{citation.end}", style="dim", highlight=False, markup=False)
-    out.print(f"read as: {answer.understood}", style="dim", highlight=False, markup=False)
-    out.print(f"route {answer.route} · {answer.outcome} · confidence {answer.confidence:.2f} · "
-              f"{answer.timings_ms.get('total', 0):.0f} ms", style="dim", highlight=False)
-    if answer.sql:
-        out.print(answer.sql, style="dim", highlight=False, markup=False)
-
-
 @app.command("eval")
 def eval_command(
     suite: Annotated[Path, typer.Argument(help="A suite YAML file")],
-    report_path: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report here")] = None,
+    report_path: Annotated[Path | None, typer.Option(
+        "--report", help="Write a Markdown report here, and its PNG chart beside it (X.md, X.png)")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the per-case results as JSON here")] = None,
     compare_path: Annotated[Path | None, typer.Option(
         "--compare", help="A previous --json report: show which cases got better or worse")] = None,
     min_accuracy: Annotated[float, typer.Option(help="Exit 1 below this accuracy (0-1)")] = 0.0,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even where the store lacks the results, passages, places or articles the suite asks "
+                        "about")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Run an evaluation suite and report accuracy per route, route confusion, failures and latency."""
+    """Run an evaluation suite and report accuracy per route, route confusion, failures and latency.
+
+    With --report, a PNG chart (accuracy per route, route confusion) is written beside the Markdown.
+    """
     settings = _settings(data_dir)
     try:
         cases = load_suite(suite)
@@ -311,14 +332,34 @@ def eval_command(
         raise typer.Exit(2) from error
     embedder = _embedder(settings)
     bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
+    fit = check_fit(cases, bot.store.connection, bot.gazetteer)
+    for note in fit.notes:
+        err.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    if not fit.fits and not force:
+        err.print(f"error: the store in {settings.data_dir} cannot hold the answers of {suite}:", style="red",
+                  markup=False, highlight=False)
+        for problem in fit.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        err.print("The suites in tests/eval/ are written for the store `make eval` builds in var/eval from ../shared "
+                  "(the public results files, the seed articles, the BBC politics articles): run `make eval`, or "
+                  "give --data-dir a store holding what the suite asks about (`hustings ingest --results FILE... "
+                  "ARTICLES --data-dir DIR`); --force runs it anyway.", markup=False, highlight=False)
+        raise typer.Exit(2)
     report = run_suite(cases, ask_in_sessions(bot), name=suite.name)
     current = report_json(report)
-    markdown = render_markdown(report)
+    chart, drawn = None, None
+    if report_path:
+        png = report_path.with_suffix(".png")
+        drawn = draw_chart(report, png)
+        chart = chart_markdown(png, drawn)
+    markdown = render_markdown(report, chart)
     comparison = compare_reports(previous, current) if previous is not None else None
     if comparison:
         markdown += "\n" + render_comparison(comparison)
     if report_path:
         report_path.write_text(markdown, encoding="utf-8")
+        err.print(f"wrote {report_path} and its chart {png.name}" if drawn else
+                  f"wrote {report_path}; for its chart, {GET_CHART}", style="dim", markup=False, highlight=False)
     if json_path:
         json_path.write_text(json.dumps(current, indent=2, ensure_ascii=False), encoding="utf-8")
     p50, p95 = report.latency()
@@ -359,6 +400,24 @@ def serve_command(
     # One line per answer (logger hustings.answer) beside uvicorn's access log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     uvicorn.Server(server_config(settings, host, port)).run()
+
+
+@app.command("slack")
+def slack_command(data_dir: DataDir = None) -> None:
+    """Run only the Slack bot, over Socket Mode: no port is opened (README, Slack)."""
+    from api.app import create_app
+    from api.slack_socket import run_alone
+
+    settings = _settings(data_dir)
+    if not (settings.slack_app_token and settings.slack_bot_token):
+        err.print("error: `hustings slack` needs HUSTINGS_SLACK_APP_TOKEN (xapp-, connections:write) and "
+                  "HUSTINGS_SLACK_BOT_TOKEN (xoxb-)", style="red", markup=False, highlight=False)
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stopped = run_alone(create_app(settings))
+    if stopped:
+        err.print(f"error: {stopped}", style="red", markup=False, highlight=False)
+        raise typer.Exit(2)
 
 
 def _guard(action: Callable[[], T]) -> T:

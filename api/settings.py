@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -33,7 +34,21 @@ class Settings(BaseSettings):
     # The Slack app (POST /slack/events, /slack/commands); without the secret and token those routes answer 503.
     slack_signing_secret: SecretStr | None = None  # Basic Information > App Credentials > Signing Secret
     slack_bot_token: SecretStr | None = None  # OAuth & Permissions > Bot User OAuth Token (xoxb-...)
-    slack_api_base: str = "https://slack.com/api/"  # the Web API that chat.postMessage goes to
+    slack_api_base: str = "https://slack.com/api/"  # the Web API: chat.postMessage and apps.connections.open
+    # Socket Mode (no public address needed): Basic Information > App-Level Tokens, scope connections:write.
+    slack_app_token: SecretStr | None = None  # xapp-...
+    # Channel ids the bot answers in (comma-separated; empty: every channel). DMs stay open unless one is listed.
+    slack_channels: str = ""
+
+    @field_validator("slack_channels")
+    @classmethod
+    def _channel_ids(cls, value: str) -> str:
+        ids = [part.strip() for part in value.split(",") if part.strip()]
+        for given in ids:
+            if not re.fullmatch(r"[CDG][A-Z0-9]{2,}", given):
+                raise ValueError(f"HUSTINGS_SLACK_CHANNELS takes channel ids such as C0123ABCD (channel details > "
+                                 f"About, at the bottom), not names: got {given!r}")
+        return ",".join(ids)
 
     @field_validator("data_dir", "model_cache")
     @classmethod

@@ -1,7 +1,9 @@
-"""The Slack app: Events API mentions and direct messages, and the /hustings slash command.
+"""The Slack app: mentions, direct messages and the /hustings slash command, over HTTP or Socket Mode.
 
-Every request is checked against the signing secret before anything is read from it; questions are
-recorded and queued, acknowledged at once, and answered in the background (api/slack_reply.py). A thread
+Slack reaches the bot by one of two doors: signed HTTP requests to /slack/events and /slack/commands (a
+public address), or a WebSocket the bot opens itself (Socket Mode, api/slack_socket.py; no public address).
+Both hand their payloads to the same two methods of `SlackApp`, so a question is recorded, deduplicated,
+queued and answered in the background (api/slack_reply.py) the same way whichever door it came by. A thread
 is a conversation: its session id is `slack:<team>:<channel>:<thread ts>`, so "And the Lib Dems?" in a
 thread follows the question that opened it.
 """
@@ -9,6 +11,7 @@ thread follows the question that opened it.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -22,27 +25,35 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
+from api.chat import ChatService
 from api.problems import documented
 from api.settings import Settings
 from api.slack_blocks import escape
 from api.slack_log import Question, SlackEventLog
 from api.slack_reply import EXAMPLE, TIMEOUT, SlackResponder
 
+log = logging.getLogger("hustings.slack")
 MAX_AGE = 300  # seconds: Slack's own advice, so a captured request cannot be replayed later
 MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 NOT_CONFIGURED = ("the Slack app is not configured: set HUSTINGS_SLACK_SIGNING_SECRET and HUSTINGS_SLACK_BOT_TOKEN "
                   "(README, Slack)")
+NOT_ENABLED = "hustings is not enabled in this channel: ask in one where it is, or in a direct message"
+
+
+class BadCommand(ValueError):
+    """A slash command Slack would never send (no response_url to answer at)."""
 
 
 @dataclass(slots=True)
 class SlackApp:
-    """What the Slack routes need once configured: the verifier, the event log and the responder."""
+    """What both doors need: the event log, the responder, the channel allow list and (HTTP) the verifier."""
 
-    verifier: SignatureVerifier
     events: SlackEventLog
     responder: SlackResponder
+    channels: frozenset[str] = frozenset()  # empty: every channel
+    verifier: SignatureVerifier | None = None  # None: no signing secret, so the HTTP door is shut
 
     def verify(self, body: bytes, headers: Mapping[str, str]) -> None:
         """Refuse (401) a request not signed with our secret, or signed more than five minutes ago."""
@@ -50,35 +61,105 @@ class SlackApp:
         if not (stamp.isascii() and stamp.isdigit()) or abs(time.time() - int(stamp)) > MAX_AGE:
             raise HTTPException(401, "X-Slack-Request-Timestamp is missing or more than 5 minutes old")
         try:
-            valid = self.verifier.is_valid(body, stamp, headers.get("x-slack-signature"))
+            valid = self.verifier is not None and self.verifier.is_valid(body, stamp, headers.get("x-slack-signature"))
         except (UnicodeDecodeError, TypeError):  # a body that is not UTF-8, or a signature that is not ASCII
             valid = False  # Slack signs UTF-8 JSON or forms with a hex digest: neither came from Slack
         if not valid:
             raise HTTPException(401, "X-Slack-Signature does not match this app's signing secret")
 
+    def allows(self, channel: str | None) -> bool:
+        """Whether the bot answers in this channel (HUSTINGS_SLACK_CHANNELS)."""
+        if not self.channels or channel in self.channels:
+            return True
+        # A direct message follows the list only once the operator lists one; until then DMs stay open, since
+        # a DM's id is per person and cannot be known ahead.
+        return bool(channel and channel.startswith("D")) and not any(c.startswith("D") for c in self.channels)
+
+    def take_event(self, payload: Mapping[str, Any], retry: str | None = None) -> dict[str, Any]:
+        """An Events API payload, from either door: a question is claimed and queued; returns what was done."""
+        if payload.get("type") != "event_callback":
+            return {"ok": True, "ignored": f"not an event callback: {payload.get('type')!r}"}
+        question, why_not = question_from_event(payload)
+        if question is None:
+            return {"ok": True, "ignored": why_not}
+        if not self.allows(question.channel):
+            return {"ok": True, "ignored": f"channel {question.channel} is not on HUSTINGS_SLACK_CHANNELS"}
+        kind = "app_mention" if payload["event"].get("type") == "app_mention" else "message.im"
+        if self.events.claim(question, kind):
+            self.responder.submit(question)
+        elif not self.responder.in_hand(question.event_id):
+            return {"ok": True, "ignored": f"already handled (retry {retry})" if retry else "already handled"}
+        return {"ok": True, "answering": question.event_id}  # a retry of one still being answered is taken too
+
+    def take_command(self, form: Mapping[str, str]) -> dict[str, Any]:
+        """A slash command's fields, from either door: queued for an answer at its response_url; returns the
+        private acknowledgement.
+
+        Raises:
+            BadCommand: the command has text but no response_url.
+        """
+        team, channel, user = form.get("team_id", "-"), form.get("channel_id", "-"), form.get("user_id", "-")
+        if not self.allows(channel):
+            return _ephemeral(NOT_ENABLED)
+        text, response_url = _unescape(form.get("text", "")).strip(), form.get("response_url", "")
+        if not text:
+            return _ephemeral(f"Ask me about UK elections, e.g. `{form.get('command') or '/hustings'} {EXAMPLE}`")
+        if not response_url:
+            raise BadCommand("the command has no response_url")
+        asker = user if USER_ID.fullmatch(user) else None  # named in the answer as <@user>, so only a real id
+        event_id = f"command:{form.get('trigger_id') or uuid.uuid4().hex}"
+        # No thread here: one conversation per person per channel, so `/hustings And the Lib Dems?` follows on.
+        question = Question(event_id=event_id, text=text, session_id=_session(team, channel, f"cmd-{user}"),
+                            response_url=response_url, user=asker)
+        if self.events.claim(question, "command"):
+            self.responder.submit(question)
+        return _ephemeral(f"Looking into “{escape(text[:200])}”…")
+
+    def close(self) -> None:
+        """Finish what is queued, then close the event log."""
+        self.responder.close()
+        self.events.close()
+
+
+def open_slack(settings: Settings, chat: ChatService) -> SlackApp | None:
+    """The Slack app over a data directory, with what a stopped server left unanswered queued first; None when
+    the settings open neither door."""
+    secret, token, app_token = (_secret(settings.slack_signing_secret), _secret(settings.slack_bot_token),
+                                _secret(settings.slack_app_token))
+    if not token:
+        if app_token:
+            log.warning("HUSTINGS_SLACK_APP_TOKEN is set but HUSTINGS_SLACK_BOT_TOKEN is not: Slack is off")
+        return None
+    if not (secret or app_token):
+        return None
+    events = SlackEventLog.open(settings.data_dir)
+    # Retries are ours (api/slack_reply.py), with backoff for {"ok": false}, 5xx and 429 alike.
+    client = WebClient(token=token, base_url=settings.slack_api_base, timeout=TIMEOUT, retry_handlers=[])
+    responder = SlackResponder(chat, events, client)
+    responder.recover()  # before any new question, so what was asked first is answered first
+    channels = frozenset(c for c in settings.slack_channels.split(",") if c)
+    return SlackApp(events, responder, channels, SignatureVerifier(secret) if secret else None)
+
 
 def slack_router(settings: Settings) -> APIRouter:
-    """The /slack routes; they answer 503 until the signing secret and bot token are set."""
+    """The /slack routes (503 until the signing secret and bot token are set), and Socket Mode when the app
+    token is set, started and stopped with the app."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        secret, token = settings.slack_signing_secret, settings.slack_bot_token
-        if not (secret and secret.get_secret_value().strip() and token and token.get_secret_value().strip()):
-            app.state.slack = None
-            yield
-            return
-        events = SlackEventLog.open(settings.data_dir)
-        # Retries are ours (api/slack_reply.py), with backoff for {"ok": false}, 5xx and 429 alike.
-        client = WebClient(token=token.get_secret_value(), base_url=settings.slack_api_base, timeout=TIMEOUT,
-                           retry_handlers=[])
-        responder = SlackResponder(app.state.chat, events, client)
-        responder.recover()  # before any new question, so what was asked first is answered first
-        app.state.slack = SlackApp(SignatureVerifier(secret.get_secret_value()), events, responder)
+        from api.slack_socket import SlackSocket  # here, not above: that module builds on this one's SlackApp
+
+        slack = open_slack(settings, app.state.chat)
+        app_token = _secret(settings.slack_app_token)
+        socket = SlackSocket(slack, app_token, settings.slack_api_base).start() if slack and app_token else None
+        app.state.slack, app.state.slack_socket = slack, socket
         try:
             yield
         finally:
-            responder.close()
-            events.close()
+            if socket is not None:
+                socket.close()  # first, so nothing new arrives while the queue is finished
+            if slack is not None:
+                slack.close()
 
     router = APIRouter(prefix="/slack", tags=["slack"], lifespan=lifespan,
                        responses=documented(400, 401, 413, 500, 503))
@@ -88,7 +169,8 @@ def slack_router(settings: Settings) -> APIRouter:
         """Slack's Events API: `app_mention` and `message.im` are answered in their thread.
 
         Signed requests only (X-Slack-Signature, at most 5 minutes old). Acknowledged at once; the answer
-        follows through chat.postMessage. Bots' messages and events already handled are ignored.
+        follows through chat.postMessage. Bots' messages, events already handled and channels not on
+        HUSTINGS_SLACK_CHANNELS are ignored.
         """
         slack = _configured(request)
         body = await request.body()
@@ -96,18 +178,7 @@ def slack_router(settings: Settings) -> APIRouter:
         payload = _json(body)
         if payload.get("type") == "url_verification":
             return {"challenge": payload.get("challenge", "")}
-        if payload.get("type") != "event_callback":
-            return {"ok": True, "ignored": f"not an event callback: {payload.get('type')!r}"}
-        question, why_not = _question_from_event(payload)
-        if question is None:
-            return {"ok": True, "ignored": why_not}
-        kind = "app_mention" if payload["event"].get("type") == "app_mention" else "message.im"
-        if slack.events.claim(question, kind):
-            slack.responder.submit(question)
-        elif not slack.responder.in_hand(question.event_id):
-            retry = request.headers.get("x-slack-retry-num")
-            return {"ok": True, "ignored": f"already handled (retry {retry})" if retry else "already handled"}
-        return {"ok": True, "answering": question.event_id}  # a retry of one still being answered is taken too
+        return slack.take_event(payload, request.headers.get("x-slack-retry-num"))
 
     @router.post("/commands")
     async def commands(request: Request) -> dict[str, Any]:
@@ -116,29 +187,24 @@ def slack_router(settings: Settings) -> APIRouter:
         body = await request.body()
         slack.verify(body, request.headers)
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
-        text, response_url = _unescape(form.get("text", "")).strip(), form.get("response_url", "")
-        if not text:
-            return _ephemeral(f"Ask me about UK elections, e.g. `{form.get('command') or '/hustings'} {EXAMPLE}`")
-        if not response_url:
-            raise HTTPException(400, "the command has no response_url")
-        team, channel, user = form.get("team_id", "-"), form.get("channel_id", "-"), form.get("user_id", "-")
-        asker = user if USER_ID.fullmatch(user) else None  # named in the answer as <@user>, so only a real id
-        event_id = f"command:{form.get('trigger_id') or uuid.uuid4().hex}"
-        # No thread here: one conversation per person per channel, so `/hustings And the Lib Dems?` follows on.
-        question = Question(event_id=event_id, text=text, session_id=_session(team, channel, f"cmd-{user}"),
-                            response_url=response_url, user=asker)
-        if slack.events.claim(question, "command"):
-            slack.responder.submit(question)
-        return _ephemeral(f"Looking into “{escape(text[:200])}”…")
+        try:
+            return slack.take_command(form)
+        except BadCommand as error:
+            raise HTTPException(400, str(error)) from error
 
     return router
 
 
 def _configured(request: Request) -> SlackApp:
     slack: SlackApp | None = getattr(request.app.state, "slack", None)
-    if slack is None:
+    if slack is None or slack.verifier is None:
         raise HTTPException(503, NOT_CONFIGURED)
     return slack
+
+
+def _secret(value: Any) -> str | None:
+    raw = value.get_secret_value().strip() if value is not None else ""
+    return raw or None
 
 
 def _json(body: bytes) -> dict[str, Any]:
@@ -151,7 +217,7 @@ def _json(body: bytes) -> dict[str, Any]:
     return payload
 
 
-def _question_from_event(payload: dict[str, Any]) -> tuple[Question | None, str]:
+def question_from_event(payload: Mapping[str, Any]) -> tuple[Question | None, str]:
     """The question an event asks, or None and why it is not one to answer."""
     event = payload.get("event")
     if not isinstance(event, dict):

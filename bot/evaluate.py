@@ -156,8 +156,9 @@ def run_suite(cases: list[Case], ask: AskFn, name: str = "suite") -> Report:
     return report
 
 
-def render_markdown(report: Report) -> str:
-    """A report people can read: accuracy, per-route table, confusion, latency, failures."""
+def render_markdown(report: Report, chart: str | None = None) -> str:
+    """A report people can read: accuracy, per-route table, confusion, latency, failures; `chart` is the
+    Markdown line for its chart (bot/eval_chart.py), put under the headline."""
     p50, p95 = report.latency()
     passed = sum(o.passed for o in report.outcomes)
     lines = [
@@ -166,6 +167,7 @@ def render_markdown(report: Report) -> str:
         f"**Accuracy {report.accuracy:.1%}** ({passed} of {len(report.outcomes)} cases); "
         f"latency p50 {p50:.1f} ms, p95 {p95:.1f} ms.",
         "",
+        *([chart, ""] if chart else []),
         "| expected route | passed | cases | accuracy |",
         "|---|---:|---:|---:|",
     ]

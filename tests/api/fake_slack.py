@@ -1,4 +1,7 @@
-"""A stand-in for Slack on loopback (its Web API and response_url, recording every post), and signed requests."""
+"""A stand-in for Slack on loopback (its Web API and response_url, recording every post), and signed requests.
+
+`apps.connections.open` answers with `socket_url` (set it to a Socket Mode stand-in, tests/api/test_slack_socket.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -45,6 +49,7 @@ class FakeSlack:
         self.script: dict[str, list[tuple[int, dict[str, str], bytes]]] = {}
         self.lock = threading.Lock()
         self.holding = threading.Event()  # set: posts are taken in but never answered (nor recorded)
+        self.socket_url: str | None = None  # what apps.connections.open hands out
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -54,7 +59,7 @@ class FakeSlack:
                     time.sleep(DEADLINE)  # the poster waits on, until its own timeout or its end
                     return
                 with fake.lock:
-                    fake.posts.append(Post(self.path, dict(self.headers), json.loads(raw or b"{}")))
+                    fake.posts.append(Post(self.path, dict(self.headers), _body(raw)))
                     queued = fake.script.get(self.path)
                     status, headers, body = queued.pop(0) if queued else fake.success(self.path)
                 self.send_response(status)
@@ -71,8 +76,10 @@ class FakeSlack:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    @staticmethod
-    def success(path: str) -> tuple[int, dict[str, str], bytes]:
+    def success(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        if path == "/api/apps.connections.open":
+            answer = {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "no_socket"}
+            return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
         if path.startswith("/api/"):
             return 200, {"Content-Type": "application/json"}, b'{"ok": true, "ts": "1.000001"}'
         return 200, {"Content-Type": "text/plain"}, b"ok"
@@ -96,6 +103,15 @@ class FakeSlack:
     def matching(self, matches: Callable[[Post], bool]) -> list[Post]:
         with self.lock:
             return [p for p in self.posts if matches(p)]
+
+
+def _body(raw: bytes) -> dict[str, Any]:
+    """A post's JSON, or its form fields (apps.connections.open is sent as a form)."""
+    try:
+        parsed = json.loads(raw or b"{}")
+    except ValueError:
+        return {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+    return parsed if isinstance(parsed, dict) else {"json": parsed}
 
 
 def signed(body: bytes, stamp: int | None = None, secret: str = SECRET, retry: str | None = None) -> dict[str, str]:
@@ -136,12 +152,11 @@ def texts(post: Post) -> str:
     return "\n".join(found)
 
 
-
-
-def slack_settings(data_dir: Path, slack: FakeSlack) -> Settings:
+def slack_settings(data_dir: Path, slack: FakeSlack, **changes: Any) -> Settings:
     """An app's settings with Slack configured against the stand-in."""
-    return Settings(data_dir=data_dir, model_cache=MODEL_CACHE, slack_signing_secret=SecretStr(SECRET),
-                    slack_bot_token=SecretStr(TOKEN), slack_api_base=f"{slack.url}/api/")
+    return Settings(data_dir=data_dir, model_cache=MODEL_CACHE, **{
+        "slack_signing_secret": SecretStr(SECRET), "slack_bot_token": SecretStr(TOKEN),
+        "slack_api_base": f"{slack.url}/api/", **changes})
 
 
 def running_slack() -> Iterator[FakeSlack]:
@@ -151,6 +166,6 @@ def running_slack() -> Iterator[FakeSlack]:
     fake.server.shutdown()
 
 
-def slack_client(data_dir: Path, slack: FakeSlack) -> TestClient:
+def slack_client(data_dir: Path, slack: FakeSlack, **changes: Any) -> TestClient:
     """The app over `data_dir`, with Slack configured against the stand-in."""
-    return TestClient(create_app(slack_settings(data_dir, slack)))
+    return TestClient(create_app(slack_settings(data_dir, slack, **changes)))

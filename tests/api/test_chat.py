@@ -57,8 +57,8 @@ def test_an_interpretive_answer_cites_real_passages(client: TestClient) -> None:
     body = chat(client, "Why did the Lib Dems take control of Hull in 2022?")
     assert body["route"] in {"passages", "hybrid"} and body["citations"]
     first = body["citations"][0]
-    assert set(first) == {"n", "article_id", "title", "published", "source", "url", "passage_id", "start", "end", "text",
-                          "score"}
+    assert set(first) == {"n", "article_id", "title", "published", "source", "url", "passage_id", "start", "end",
+                          "text", "score"}
     assert first["n"] == 1 and "[1]" in body["answer"] and first["end"] - first["start"] == len(first["text"])
 
 

@@ -11,11 +11,23 @@ from pathlib import Path
 import pytest
 
 HUSTINGS = Path(sys.executable).with_name("hustings")
+SAMPLE_ARTICLES = Path(__file__).resolve().parents[2] / "corpus" / "sample" / "articles"
 
 
-def hustings(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HUSTINGS_DATA_DIR": str(data_dir)}
+def hustings(*args: str, data_dir: Path, columns: int = 80) -> subprocess.CompletedProcess[str]:
+    # COLUMNS: the width rich lays tables out to when the output is not a terminal
+    env = {**os.environ, "HUSTINGS_DATA_DIR": str(data_dir), "COLUMNS": str(columns)}
     return subprocess.run([str(HUSTINGS), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_version_is_the_installed_packages(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    for flag in ("--version", "-V"):
+        result = hustings(flag, data_dir=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"hustings {version('hustings')}"
+    assert not (tmp_path / "stores").exists()  # it opened no store
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +54,30 @@ def test_status_reports_counts_and_a_healthy_index(seeded: tuple[Path, subproces
     result = hustings("status", data_dir=data_dir)
     assert result.returncode == 0
     assert "articles: 3" in result.stdout and "index: up to date" in result.stdout
+    assert "datasets: none" in result.stdout
+
+
+def test_status_tables_every_dataset_and_article_source(tmp_path: Path, sample_results: list[Path]) -> None:
+    from corpus.catalogue import catalogue
+    from corpus.store import Store
+
+    data_dir = tmp_path / "data"
+    assert hustings("ingest", str(SAMPLE_ARTICLES), "--results", *map(str, sample_results),
+                    data_dir=data_dir).returncode == 0
+    with Store.open(data_dir, read_only=True) as store:
+        datasets, outlets = catalogue(store.connection)
+    result = hustings("status", data_dir=data_dir, columns=250)
+    assert result.returncode == 0, result.stderr
+    assert f"datasets: {len(datasets)}" in result.stdout and len(datasets) == len(sample_results)
+    lines = result.stdout.splitlines()
+    for entry in datasets:
+        row = next(line for line in lines if entry.title in line)
+        assert entry.publisher in row and entry.licence in row and f"{entry.loaded_at:%Y-%m-%d %H:%M}" in row
+        assert f" {entry.rows:,} " in row
+        assert any(entry.file in line for line in lines)
+    assert [(o.source, o.articles) for o in outlets] == [("hustings sample", 12)]
+    row = next(line for line in lines if "hustings sample" in line)
+    assert row.split() == ["hustings", "sample", "12", "0"]  # outlet, articles, with a URL
 
 
 def test_search_prints_passages_with_scores_and_article_ids(seeded: tuple[Path, subprocess.CompletedProcess]) -> None:
@@ -68,6 +104,41 @@ def test_ingest_of_a_bad_file_names_it_and_exits_nonzero(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "empty.txt: empty file, skipped" in result.stderr
     assert "1 new" in result.stdout and "1 failed" in result.stdout
+
+
+def test_ingest_of_a_folder_of_results_files_says_it_holds_no_articles_and_suggests_results(
+    tmp_path: Path, sample_results: list[Path]
+) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for path in sample_results[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    result = hustings("ingest", str(folder), data_dir=tmp_path / "data")
+    assert result.returncode == 1
+    assert f"no readable articles in {folder}" in result.stderr and "it holds 2 .csv files" in result.stderr
+    assert f"`hustings ingest --results {folder / sample_results[0].name}`" in result.stderr
+    (tmp_path / "empty").mkdir()
+    result = hustings("ingest", str(tmp_path / "empty"), data_dir=tmp_path / "data")
+    assert result.returncode == 1 and "no readable articles in" in result.stderr and "--results" not in result.stderr
+
+
+def test_hundreds_of_notes_of_one_kind_are_one_line_with_a_count_and_the_first_three_named(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(120):  # one article and 119 copies of it
+        (folder / f"copy-{n:03}.txt").write_text("The Greens won their first seat on the council.")
+    for n in range(3):
+        (folder / f"empty-{n}.txt").write_text("")
+    result = hustings("ingest", str(folder), data_dir=tmp_path / "data")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if "empty" in line] == [f"{folder}/empty-{n}.txt: empty file, skipped"
+                                                          for n in range(3)]  # lost files: each named
+    copies = [line for line in lines if "not stored twice" in line]
+    assert copies == [f"119 × the same article as …: not stored twice — {folder}/copy-001.txt, {folder}/copy-002.txt, "
+                      f"{folder}/copy-003.txt … and 116 more"]
+    assert len(lines) == 4
+    assert "1 new" in result.stdout and "3 failed, 119 copies of others not stored twice" in result.stdout
 
 
 def test_commands_on_a_missing_store_say_what_to_run(tmp_path: Path) -> None:

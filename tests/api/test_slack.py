@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from api.app import create_app
 from api.schemas import ChatResponse, CitationOut
@@ -260,8 +261,8 @@ def test_without_configuration_slack_answers_503_and_the_rest_works(data_dir: Pa
 
 
 def test_long_answers_fit_slacks_limits() -> None:
-    citation = CitationOut(n=1, article_id="a", title="T & <b>", published=date(2022, 5, 6), passage_id="a#1",
-                           start=0, end=10, text="One. Two.", score=0.5)
+    citation = CitationOut(n=1, article_id="a", title="T & <b>", published=date(2022, 5, 6), source=None, url=None,
+                           passage_id="a#1", start=0, end=10, text="One. Two.", score=0.5)
     reply = ChatResponse(session_id="s", answer="A long sentence about seats. " * 8000, route="hybrid", confidence=0.5,
                          outcome="both", understood="seats won · Labour",
                          citations=[citation] * 20, sql="SELECT 1 " * 1000,
@@ -273,7 +274,7 @@ def test_long_answers_fit_slacks_limits() -> None:
             assert len(text) <= SECTION_MAX
     answer = [b["text"]["text"] for b in blocks if b["type"] == "section" and not b["text"]["text"].startswith("*")]
     assert len(blocks) == BLOCKS_MAX and answer[-1].endswith("(shortened to fit Slack)")
-    assert "T &amp; &lt;b&gt;" in blocks[-1]["elements"][0]["text"]
+    assert blocks[-1]["text"]["text"].startswith("*SQL*") and "T &amp; &lt;b&gt;" in blocks[-2]["elements"][0]["text"]
 
 
 def test_the_manifest_subscribes_to_what_the_app_answers(client: TestClient) -> None:
@@ -281,6 +282,7 @@ def test_the_manifest_subscribes_to_what_the_app_answers(client: TestClient) -> 
     events = manifest["settings"]["event_subscriptions"]
     assert events["bot_events"] == ["app_mention", "message.im"] and events["request_url"].endswith("/slack/events")
     assert manifest["features"]["slash_commands"][0]["url"].endswith("/slack/commands")
+    assert manifest["settings"]["socket_mode_enabled"] is False  # README: true for Socket Mode
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "commands", "im:history"} <= scopes
     assert {"/slack/events", "/slack/commands"} <= set(client.get("/openapi.json").json()["paths"])
@@ -292,3 +294,37 @@ def test_a_bare_mention_gets_a_short_note_on_what_to_ask(client: TestClient, sla
     [post] = slack.wait_for(reply_to(ts))
     assert "the question is empty" in texts(post) and "Ask me about UK elections" in texts(post)
     wait_status(client, ack["answering"], "answered")
+
+
+def test_the_allow_list_keeps_the_bot_to_its_channels_over_http(data_dir: Path, slack: FakeSlack) -> None:
+    with slack_client(data_dir, slack, slack_channels="C0NEWS, C0DESK") as listed:
+        listed.app.state.slack.responder.delays = FAST  # type: ignore[attr-defined]
+        elsewhere, here = new_ts(), new_ts()
+        ignored = send(listed, event(f"<@{BOT_USER}> Who won Hartlepool in 2019?", elsewhere, channel="C0SPORT"))
+        assert ignored["ignored"] == "channel C0SPORT is not on HUSTINGS_SLACK_CHANNELS"
+        hook = f"/hooks/T0PAPER/{next(SEQUENCE)}"
+        form = urlencode({"command": "/hustings", "text": "Who won Hartlepool in 2019?", "channel_id": "C0SPORT",
+                          "response_url": slack.url + hook, "trigger_id": f"trig{next(SEQUENCE)}"}).encode()
+        refused = listed.post("/slack/commands", content=form, headers=signed(form)).json()
+        assert refused["response_type"] == "ephemeral" and refused["text"].startswith(
+            "hustings is not enabled in this channel")
+        dm = f"D{next(SEQUENCE)}"  # no DM listed: direct messages stay open
+        send(listed, event("Who won Hartlepool in 2019?", new_ts(), kind="message", channel=dm))
+        send(listed, event(f"<@{BOT_USER}> Who won Hartlepool in 2019?", here, channel="C0DESK"))
+        slack.wait_for(reply_to(here))
+        slack.wait_for(lambda p: p.body.get("channel") == dm)
+    assert not slack.matching(reply_to(elsewhere)) and not slack.matching(lambda p: p.path == hook)
+
+
+def test_listing_a_direct_message_closes_the_others(data_dir: Path, slack: FakeSlack) -> None:
+    with slack_client(data_dir, slack, slack_channels="C0NEWS,D0EDITOR") as listed:
+        other = send(listed, event("Who won Hartlepool in 2019?", new_ts(), kind="message", channel="D0SOMEONE"))
+        assert other["ignored"] == "channel D0SOMEONE is not on HUSTINGS_SLACK_CHANNELS"
+        assert send(listed, event("Who won Hartlepool in 2019?", new_ts(), kind="message", channel="D0EDITOR"))[
+            "answering"]
+
+
+def test_channel_names_in_the_allow_list_are_refused_with_how_to_find_the_id() -> None:
+    with pytest.raises(ValidationError, match="channel ids such as C0123ABCD.*not names: got '#newsroom'"):
+        Settings(slack_channels="C0NEWS,#newsroom")
+    assert Settings(slack_channels=" C0NEWS , ,G0PRIVATE").slack_channels == "C0NEWS,G0PRIVATE"

@@ -40,7 +40,8 @@ def test_a_chart_entry_must_name_its_columns_and_a_kind_that_exists() -> None:
     ("How many votes did each party get in Sunderland in 2022?", "council_votes", "bars", "Labour"),
     ("What was the result in Hartlepool in 2019?", "constituency_result", "bars", "Labour"),
     ("Who stood in Castle ward in Cambridge in 2022?", "ward_result", "bars", "Smith S."),
-    ("Which constituencies had the smallest majorities in 2019?", "majority_ranking", "bars", "Fermanagh and South Tyrone"),
+    ("Which constituencies had the smallest majorities in 2019?", "majority_ranking", "bars",
+     "Fermanagh and South Tyrone"),
     ("How many councillors did each party have in 2010?", "national_councillors", "bars", "Conservative"),
 ])
 def test_a_results_answer_is_drawn_with_exactly_its_rows_figures(

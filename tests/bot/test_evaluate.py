@@ -1,4 +1,4 @@
-"""The evaluation report: per-route chart, and comparing a run with a previous `--json` report."""
+"""The evaluation report: per-route chart, comparing a run with a previous `--json` report, the store checked first."""
 
 from __future__ import annotations
 
@@ -109,10 +109,36 @@ def test_eval_command_compares_with_a_previous_json_report(tmp_path: Path, real_
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "Compared with the previous run" in markdown and "### Cases no longer in the suite (1)" in markdown
     assert "compared with" in result.stdout and "1 gone" in result.stdout
+    # the chart beside the Markdown, linked from it
+    assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "![Accuracy per expected route and route confusion](report.png)" in markdown
     if verdicts["hull"]:
         assert "BETTER hull" in result.stdout and "### Better" in markdown
     if not verdicts["weather"]:
         assert "WORSE weather" in result.stdout
+
+
+@pytest.mark.model
+def test_eval_command_refuses_a_suite_the_store_cannot_hold_unless_forced(
+    tmp_path: Path, real_embedder: Embedder
+) -> None:
+    ingest([SAMPLE], tmp_path / "data", real_embedder)  # articles, and no results
+    env = {**os.environ, "HUSTINGS_DATA_DIR": str(tmp_path / "data")}
+    suite = tmp_path / "factual.yaml"
+    suite.write_text("- ask: How many seats did Labour win in Hull in 2018?\n  route: sql\n"
+                     "- ask: Why did Trafford slip into no overall control?\n  route: [passages, hybrid]\n",
+                     encoding="utf-8")
+    refused = subprocess.run([str(HUSTINGS), "eval", str(suite), "--report", str(tmp_path / "r.md")],
+                             capture_output=True, text=True, env=env, timeout=300)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"cannot hold the answers of {suite}" in refused.stderr
+    assert "1 of its 2 cases are answered from the results, and the store holds no results" in refused.stderr
+    assert "`make eval`" in refused.stderr and "--force" in refused.stderr
+    assert not (tmp_path / "r.md").exists() and "accuracy" not in refused.stdout
+    forced = subprocess.run([str(HUSTINGS), "eval", str(suite), "--force"], capture_output=True, text=True, env=env,
+                            timeout=300)
+    assert forced.returncode == 0, forced.stderr
+    assert "factual.yaml: accuracy" in forced.stdout and "over 2 cases" in forced.stdout
 
 
 def test_eval_command_refuses_a_previous_report_it_cannot_read(tmp_path: Path) -> None:
