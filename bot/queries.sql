@@ -98,7 +98,8 @@ ORDER BY CASE WHEN $gain THEN -c.net_change ELSE c.net_change END, a.name
 LIMIT $limit;
 
 -- name: local_total
--- A party's seats won, summed over the councils that voted (in the region or of the type asked, if one is).
+-- A party's seats won (every party's, most first, when none is named), summed over the councils that voted (in
+-- the region or of the type asked, if one is). A party named that won nothing still gets its row.
 WITH voted AS (
     SELECT s.* FROM seats_won s JOIN authorities a USING (ons_code)
     WHERE s.election_id = $election AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type))
@@ -106,8 +107,10 @@ SELECT p.name AS party, s.party_code, sum(s.seats) AS seats_won, count(*) FILTER
        (SELECT count(DISTINCT ons_code) FROM voted) AS councils, (SELECT sum(seats) FROM voted) AS seats_contested,
        string_agg(DISTINCT s.source_file, ', ') AS source_file
 FROM voted s JOIN parties p ON p.code = s.party_code
-WHERE s.party_code = $party
-GROUP BY p.name, s.party_code;
+WHERE $party IS NULL OR s.party_code = $party
+GROUP BY p.name, s.party_code
+HAVING $party IS NOT NULL OR sum(s.seats) > 0
+ORDER BY seats_won DESC, p.name;
 
 -- name: local_net_change
 SELECT p.name AS party, c.party_code, sum(c.net_change) AS net_change, sum(c.seats_held) AS seats_held, count(*) AS councils,
@@ -619,15 +622,3 @@ WHERE v.votes > 0 OR w.seats > 0
 ORDER BY CASE WHEN $measure IN ('votes', 'vote_share') THEN 0 ELSE coalesce(w.seats, 0) END DESC,
          v.votes DESC NULLS LAST, p.name;
 
--- name: local_by_party
--- Every party's seats won, summed over the councils that voted (in the region or of the type asked, if one is).
-WITH voted AS (
-    SELECT s.* FROM seats_won s JOIN authorities a USING (ons_code)
-    WHERE s.election_id = $election AND ($region IS NULL OR $region IN (a.region, a.nation)) AND ($council_type IS NULL OR a.type = $council_type))
-SELECT p.name AS party, s.party_code, sum(s.seats) AS seats_won, count(*) FILTER (WHERE s.seats > 0) AS councils_with_seats,
-       (SELECT count(DISTINCT ons_code) FROM voted) AS councils, (SELECT sum(seats) FROM voted) AS seats_contested,
-       string_agg(DISTINCT s.source_file, ', ') AS source_file
-FROM voted s JOIN parties p ON p.code = s.party_code
-GROUP BY p.name, s.party_code
-HAVING sum(s.seats) > 0
-ORDER BY seats_won DESC, p.name;
