@@ -191,6 +191,7 @@ def _by_year(intent: Intent, question: Question, connection: duckdb.DuckDBPyConn
                 "rows": result.rows, "row": result.rows[0] if result.rows else None, "also": {}, "also_rows": {}}
             if result.rows:
                 values["day"] = str(result.rows[0].get("year", year))
+                # Counts by year asked of no place are the Commons Library's councillors in Great Britain.
                 chart = draw_chart(intent.chart, result.rows, " · ".join(filter(None, [
                     values["place"] or ("Great Britain" if intent.where == "nowhere" else None), values["day"]])))
                 answers.append(Answer(_capitalised(render(intent.says, values)), "sql", SURE if year else DEFAULTED,
