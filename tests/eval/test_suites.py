@@ -9,17 +9,20 @@ import pytest
 import yaml
 
 from bot.ask import Bot
+from bot.eval_chart import chart_markdown, draw_chart
 from bot.evaluate import Report, load_suite, render_markdown, run_suite
 
 SUITES = Path(__file__).parent
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "eval-reports"  # CI keeps var/ as artefacts
 KNOWN: dict[str, dict[str, str]] = yaml.safe_load((SUITES / "known_failures.yaml").read_text(encoding="utf-8"))
 
 
 def _run(bot: Bot, suite: str) -> Report:
     report = run_suite(load_suite(SUITES / suite), lambda text, _session: bot.answer(text), name=suite)
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / suite.replace(".yaml", "-report.md")).write_text(render_markdown(report), encoding="utf-8")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    written = ARTIFACTS / suite.replace(".yaml", "-report.md")
+    png = written.with_suffix(".png")
+    written.write_text(render_markdown(report, chart_markdown(png, draw_chart(report, png))), encoding="utf-8")
     return report
 
 
