@@ -22,7 +22,7 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-local-elections-2022/party_names_2022.csv \
 	hoc-local-elections-2022/notes_and_definitions_2022.csv)
 
-.PHONY: help setup check-image browser run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-report peers clean
+.PHONY: help setup check-image browser redis run sample test lint eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-report peers clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,11 @@ browser: ## Install Debian's chromium for the browser tests (never a downloaded 
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+redis: ## Install Debian's redis-server for the replica tests (the tests start their own on a free port)
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; }
 
 test: setup ## Run the test suite (reads $(SHARED)/ for real-data tests)
 	$(BIN)/pytest

@@ -25,8 +25,9 @@ from api.problems import documented, problem_response
 from api.schemas import ExampleOut, ExamplesResponse, SearchHitOut, SearchResponse, SourcesResponse
 from api.settings import Settings
 from api.slack import slack_router
+from api.stores import open_sessions
 from bot.ask import Bot
-from bot.sessions import BadSessionId, SessionStore
+from bot.sessions import BadSessionId
 from bot.text import BadQuestion
 from corpus.catalogue import catalogue
 from corpus.generations import current_marker
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         embedder = Embedder.load(settings.model_cache, backend=settings.embed_backend)
-        sessions = SessionStore.open(settings.data_dir, ttl_seconds=settings.session_ttl_hours * 3600)
+        sessions = open_sessions(settings)
         bot, problem = None, None
         try:
             bot = Bot.open(settings.data_dir, embedder)

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Request, Response
 
 from api.problems import documented
 from api.schemas import ChatRequest, ChatResponse
+from api.stores import Sessions
 from bot.ask import Bot
-from bot.sessions import Channel, SessionStore
+from bot.sessions import Channel
 
 log = logging.getLogger("hustings.answer")
 GENERATION_HEADER = "X-Hustings-Generation"
@@ -32,7 +33,7 @@ class ChatService:
     ingest publishes it and swaps it in between answers, so a request is answered wholly from one generation.
     """
 
-    def __init__(self, bot: Bot | None, sessions: SessionStore, problem: str | None = None,
+    def __init__(self, bot: Bot | None, sessions: Sessions, problem: str | None = None,
                  opener: Callable[[], Bot] | None = None, marker: Callable[[], str | None] | None = None) -> None:
         self.bot = bot
         self.sessions = sessions

@@ -16,17 +16,20 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.schemas import ChatResponse
 from api.settings import Settings
+from api.stores import open_sessions
 from api.terminal import datasets_table, no_articles_hint, outlets_table, print_answer, problem_lines
 from bot.ask import Bot, ask_in_sessions
 from bot.comparison import ComparisonError, compare_reports, load_report, render_comparison
 from bot.conversation import Conversation
 from bot.eval_chart import GET_CHART, chart_markdown, draw_chart
 from bot.evaluate import SuiteError, load_suite, render_markdown, report_json, route_chart, run_suite
-from bot.sessions import BadSessionId, SessionStore
+from bot.sessions import BadSessionId
+from bot.sessions_redis import RedisUnavailable
 from bot.suite_fit import check_fit
 from bot.text import BadQuestion
 from corpus.catalogue import catalogue
@@ -256,7 +259,7 @@ def ask_command(
     settings = _settings(data_dir)
     embedder = _embedder(settings)
     bot = _guard(lambda: Bot.open(settings.data_dir, embedder))
-    sessions = SessionStore.open(settings.data_dir, ttl_seconds=settings.session_ttl_hours * 3600)
+    sessions = _guard(lambda: open_sessions(settings))
     try:
         conversation = sessions.load(session, "cli")
         answer = bot.answer(question, conversation)
@@ -424,8 +427,9 @@ def _guard(action: Callable[[], T]) -> T:
     """Run a command's work; a known failure prints its message and exits 2 instead of a traceback."""
     try:
         return action()
-    except (StoreError, IndexOutOfDate) as error:
-        err.print(f"[red]error:[/] {error}", highlight=False)
+    except (StoreError, IndexOutOfDate, RedisUnavailable) as error:
+        # Escaped: a message may hold brackets (`pip install 'hustings[redis]'`) that are not markup.
+        err.print(f"[red]error:[/] {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from error
 
 

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # behind one, every request comes from the proxy, and the rate limit would be one bucket for everybody.
     forwarded_allow_ips: str = "127.0.0.1,::1"
     session_ttl_hours: float = 24.0  # a conversation idle this long starts afresh
+    # Several replicas: conversations and the Slack event log and queue in this Redis (redis://host:6379/0), so
+    # any replica continues any conversation; unset, they stay in SQLite files in data_dir. Needs hustings[redis].
+    redis_url: str | None = None
     # How often the server looks for a store generation an ingest has published (corpus/generations.py).
     generation_poll_seconds: float = 0.5
     # An ingest runs at this lower CPU priority (nice), so that a server beside it keeps answering at its pace;

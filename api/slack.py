@@ -29,8 +29,9 @@ from api.chat import ChatService
 from api.problems import documented
 from api.settings import Settings
 from api.slack_blocks import escape
-from api.slack_log import Question, SlackEventLog
+from api.slack_log import Question
 from api.slack_reply import EXAMPLE, TIMEOUT, SlackResponder
+from api.stores import EventLog, open_event_log
 
 log = logging.getLogger("hustings.slack")
 MAX_AGE = 300  # seconds: Slack's own advice, so a captured request cannot be replayed later
@@ -50,7 +51,7 @@ class BadCommand(ValueError):
 class SlackApp:
     """What both doors need: the event log, the responder, the channel allow list and (HTTP) the verifier."""
 
-    events: SlackEventLog
+    events: EventLog
     responder: SlackResponder
     channels: frozenset[str] = frozenset()  # empty: every channel
     verifier: SignatureVerifier | None = None  # None: no signing secret, so the HTTP door is shut
@@ -132,11 +133,11 @@ def open_slack(settings: Settings, chat: ChatService) -> SlackApp | None:
         return None
     if not (secret or app_token):
         return None
-    events = SlackEventLog.open(settings.data_dir)
+    events = open_event_log(settings)
     # Retries are ours (api/slack_reply.py), with backoff for {"ok": false}, 5xx and 429 alike.
     client = WebClient(token=token, base_url=settings.slack_api_base, timeout=TIMEOUT, retry_handlers=[])
     responder = SlackResponder(chat, events, client)
-    responder.recover()  # before any new question, so what was asked first is answered first
+    responder.keep_recovering()
     channels = frozenset(c for c in settings.slack_channels.split(",") if c)
     return SlackApp(events, responder, channels, SignatureVerifier(secret) if secret else None)
 

@@ -22,7 +22,8 @@ from slack_sdk.webhook import WebhookClient
 
 from api.chat import BotUnavailable, ChatService
 from api.slack_blocks import Block, escape, render_answer, render_notice
-from api.slack_log import Question, Reply, SlackEventLog
+from api.slack_log import Question, Reply
+from api.stores import EventLog
 from bot.sessions import BadSessionId
 from bot.text import BadQuestion
 
@@ -30,6 +31,9 @@ log = logging.getLogger("hustings.slack")
 DELAYS = (1.0, 2.0, 4.0)  # seconds before each retry of a post: four tries over about seven seconds
 RETRY_AFTER_MAX = 30.0  # the longest a 429's Retry-After may hold a post back
 TIMEOUT = 10  # seconds for one post
+# Seconds between looks for questions a stopped server left: with replicas sharing one log (Redis), a killed
+# replica's questions are finished by one still running, not only by the next to start.
+RECOVER_EVERY = 5.0
 EXAMPLE = "How many seats did Labour win in Hull in 2018?"
 
 
@@ -44,7 +48,7 @@ class PostFailed(Exception):
 class SlackResponder:
     """Answers queued Slack questions and posts the replies, recording each outcome in the event log."""
 
-    def __init__(self, chat: ChatService, events: SlackEventLog, client: WebClient | None,
+    def __init__(self, chat: ChatService, events: EventLog, client: WebClient | None,
                  delays: Sequence[float] = DELAYS) -> None:
         self.chat = chat
         self.events = events
@@ -57,6 +61,8 @@ class SlackResponder:
         self._last_post: dict[str, Future[None]] = {}
         self._in_hand: set[str] = set()  # events queued or posting in this process
         self._in_hand_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def submit(self, question: Question, reply: Reply | None = None) -> None:
         """Queue a question (or, given its reply, only the post); returns at once."""
@@ -79,10 +85,27 @@ class SlackResponder:
                         len(pending))
         return len(pending)
 
+    def keep_recovering(self, every: float = RECOVER_EVERY) -> None:
+        """Recover now (before any new question, so what was asked first is answered first), then every
+        `every` seconds until `close`."""
+        self.recover()
+        self._watcher = threading.Thread(target=self._watch, args=(every,), name="slack-recover", daemon=True)
+        self._watcher.start()
+
     def close(self) -> None:
         """Finish what is queued (answers and their retries), then stop."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=30)
         self._answering.shutdown(wait=True)
         self._posting.shutdown(wait=True)
+
+    def _watch(self, every: float) -> None:
+        while not self._stop.wait(every):
+            try:
+                self.recover()
+            except Exception:  # the log away for a moment (Redis restarting): the next look may reach it
+                log.exception("slack: looking for questions left by a stopped server failed")
 
     def _answer(self, question: Question, reply: Reply | None) -> None:
         if reply is None:

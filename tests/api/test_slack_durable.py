@@ -74,11 +74,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(data_dir: Path, slack: FakeSlack, port: int) -> subprocess.Popen[bytes]:
-    """`hustings serve` in its own process, Slack configured against the stand-in; returns once it is up."""
+def start_server(data_dir: Path, slack: FakeSlack, port: int, **settings: str) -> subprocess.Popen[bytes]:
+    """`hustings serve` in its own process, Slack configured against the stand-in (and any other settings, as
+    environment variables); returns once it is up."""
     env = {**os.environ, "HUSTINGS_DATA_DIR": str(data_dir), "HUSTINGS_MODEL_CACHE": str(MODEL_CACHE),
            "HUSTINGS_SLACK_SIGNING_SECRET": SECRET, "HUSTINGS_SLACK_BOT_TOKEN": TOKEN,
-           "HUSTINGS_SLACK_API_BASE": f"{slack.url}/api/", "HUSTINGS_RATE_LIMIT_PER_MINUTE": "0"}
+           "HUSTINGS_SLACK_API_BASE": f"{slack.url}/api/", "HUSTINGS_RATE_LIMIT_PER_MINUTE": "0", **settings}
     server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

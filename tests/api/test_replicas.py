@@ -1,0 +1,126 @@
+"""Two `hustings serve` replicas over one store and one real redis-server: any replica continues any
+conversation, Slack is answered once across them, and a replica killed with kill -9 loses nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.slack_log import EVENTS_FILE
+from bot.sessions import SESSIONS_FILE
+from tests.api.fake_slack import BOT_USER, FakeSlack, event, new_ts, reply_to, running_slack, signed, texts
+from tests.api.test_slack_durable import data_dir, free_port, post_event, start_server  # noqa: F401 (a fixture)
+from tests.redis_server import running_redis
+
+pytestmark = [pytest.mark.model, pytest.mark.redis]
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    yield from running_redis(tmp_path)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    yield from running_slack()
+
+
+@pytest.fixture
+def replicas(data_dir: Path, slack: FakeSlack, redis_url: str) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:  # noqa: F811
+    """Two servers behind a load balancer, each on its own copy of the store (as on two machines), sharing only
+    one Redis: (base URL, process) each. Nothing is written beside either store."""
+    copies = [data_dir, data_dir.with_name("data-2")]
+    shutil.copytree(data_dir, copies[1])
+    started: list[tuple[str, subprocess.Popen[bytes]]] = []
+    try:
+        for copy in copies:
+            port = free_port()
+            started.append((f"http://127.0.0.1:{port}", start_server(copy, slack, port, HUSTINGS_REDIS_URL=redis_url)))
+        yield started
+    finally:
+        for _, server in started:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=30)
+    for copy in copies:
+        assert not (copy / SESSIONS_FILE).exists() and not (copy / EVENTS_FILE).exists()
+
+
+def chat(base: str, message: str, session_id: str | None = None) -> dict:
+    response = httpx.post(f"{base}/chat", json={"message": message, "session_id": session_id}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_conversation_begun_on_one_replica_continues_on_the_other_and_outlives_a_kill_9(
+    replicas: list[tuple[str, subprocess.Popen[bytes]]],
+) -> None:
+    (first, first_server), (second, _) = replicas
+    opened = chat(first, "Who won Hartlepool in 2019?")
+    followed = chat(second, "What about 2017?", opened["session_id"])
+    assert followed["session_id"] == opened["session_id"]
+    assert followed["route"] == "sql" and "Hartlepool" in followed["answer"] and "2017" in followed["understood"]
+
+    only_first = chat(first, "Who controls Barnet after 2022?")["session_id"]  # a conversation the second never saw
+    first_server.send_signal(signal.SIGKILL)
+    first_server.wait(timeout=30)
+    after = chat(second, "And Trafford?", only_first)
+    assert after["session_id"] == only_first
+    assert "Trafford" in after["answer"] and "control" in after["understood"].lower()
+    again = chat(second, "And in 2019?", opened["session_id"])  # three turns in, across both replicas
+    assert again["session_id"] == opened["session_id"] and "Hartlepool" in again["answer"]
+
+
+def test_a_slack_retry_sent_to_the_other_replica_is_answered_once(
+    replicas: list[tuple[str, subprocess.Popen[bytes]]], slack: FakeSlack,
+) -> None:
+    (first, _), (second, _) = replicas
+    ts = new_ts()
+    asked = event(f"<@{BOT_USER}> Who won Hartlepool in 2019?", ts)
+    assert post_event(first, asked).json()["answering"]
+    body = json.dumps(asked).encode()
+    retried = httpx.post(f"{second}/slack/events", content=body, timeout=10,
+                         headers={"Content-Type": "application/json", **signed(body, retry="1")})
+    assert retried.json()["ignored"].startswith("already handled")
+    slack.wait_for(reply_to(ts))
+    # A follow-up in the same thread, sent to the other replica, is read in the thread's conversation.
+    follow = new_ts()
+    post_event(second, event(f"<@{BOT_USER}> What about 2017?", follow, thread_ts=ts))
+    answer, followed = slack.wait_for(reply_to(ts), n=2)
+    assert "2019" in texts(answer) and "2017" in texts(followed) and "Hartlepool" in texts(followed)
+    later = new_ts()
+    post_event(first, event(f"<@{BOT_USER}> Who won Blyth Valley in 2019?", later))
+    slack.wait_for(reply_to(later))  # answered after both: a second answer to either would be out by now
+    assert len(slack.matching(reply_to(ts))) == 2  # the answer and the follow-up's, once each
+
+
+def test_questions_a_killed_replica_acknowledged_are_answered_once_by_the_other(
+    replicas: list[tuple[str, subprocess.Popen[bytes]]], slack: FakeSlack,
+) -> None:
+    (first, first_server), (second, _) = replicas
+    questions = ["How many seats did Labour win in Hull in 2018?", "Who won Blyth Valley in 2019?",
+                 "Who controls Trafford after 2022?"]
+    threads = [new_ts() for _ in questions]
+    slack.holding.set()  # Slack takes no reply yet: what the first replica answered is still to be posted
+    for question, ts in zip(questions, threads, strict=True):
+        assert post_event(first, event(f"<@{BOT_USER}> {question}", ts)).json()["answering"]
+    first_server.send_signal(signal.SIGKILL)
+    first_server.wait(timeout=30)
+    slack.holding.clear()
+    # The second replica, still running, takes them over once the first's heartbeat has run out (~10 s).
+    for ts in threads:
+        slack.wait_for(reply_to(ts))
+    later = new_ts()
+    post_event(second, event(f"<@{BOT_USER}> Who won Hartlepool in 2017?", later))
+    slack.wait_for(reply_to(later))  # answered after every one taken over: any second answer is out by now
+    for ts in threads:
+        assert len(slack.matching(reply_to(ts))) == 1, ts
+    labour = slack.matching(reply_to(threads[0]))[0]
+    assert "Labour won 31 of the 57 seats" in labour.body["text"]
