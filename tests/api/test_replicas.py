@@ -4,22 +4,29 @@ conversation, Slack is answered once across them, and a replica killed with kill
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from api.chat import GENERATION_HEADER
 from api.slack_log import EVENTS_FILE
 from bot.sessions import SESSIONS_FILE
+from corpus.generations import CURRENT
 from tests.api.fake_slack import BOT_USER, FakeSlack, event, new_ts, reply_to, running_slack, signed, texts
+from tests.api.test_live_loading import ARTICLE, HUSTINGS, QUESTION, RESULTS, SIDECAR
 from tests.api.test_slack_durable import data_dir, free_port, post_event, start_server  # noqa: F401 (a fixture)
+from tests.conftest import MODEL_CACHE
 from tests.redis_server import running_redis
 
 pytestmark = [pytest.mark.model, pytest.mark.redis]
+Replicas = list[tuple[str, subprocess.Popen[bytes]]]  # (base URL, process) of each
 
 
 @pytest.fixture
@@ -33,24 +40,38 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def replicas(data_dir: Path, slack: FakeSlack, redis_url: str) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:  # noqa: F811
+def replicas(data_dir: Path, slack: FakeSlack, redis_url: str) -> Iterator[Replicas]:  # noqa: F811
     """Two servers behind a load balancer, each on its own copy of the store (as on two machines), sharing only
     one Redis: (base URL, process) each. Nothing is written beside either store."""
     copies = [data_dir, data_dir.with_name("data-2")]
     shutil.copytree(data_dir, copies[1])
-    started: list[tuple[str, subprocess.Popen[bytes]]] = []
+    yield from serving(copies, slack, redis_url)
+
+
+@pytest.fixture
+def sharing(data_dir: Path, slack: FakeSlack, redis_url: str) -> Iterator[Replicas]:  # noqa: F811
+    """Two servers on one data directory (one machine, or a shared volume) and one Redis."""
+    yield from serving([data_dir, data_dir], slack, redis_url)
+
+
+def serving(data_dirs: list[Path], slack: FakeSlack, redis_url: str) -> Iterator[Replicas]:
+    """A `hustings serve` on each data directory, all on one Redis; stopped afterwards, and checked to have
+    written no sessions or Slack file beside their stores."""
+    started: Replicas = []
     try:
-        for copy in copies:
+        for folder in data_dirs:
             port = free_port()
-            started.append((f"http://127.0.0.1:{port}", start_server(copy, slack, port, HUSTINGS_REDIS_URL=redis_url)))
+            started.append((f"http://127.0.0.1:{port}",
+                            start_server(folder, slack, port, HUSTINGS_REDIS_URL=redis_url,
+                                         HUSTINGS_GENERATION_POLL_SECONDS="0.2")))
         yield started
     finally:
         for _, server in started:
             if server.poll() is None:
                 server.terminate()
                 server.wait(timeout=30)
-    for copy in copies:
-        assert not (copy / SESSIONS_FILE).exists() and not (copy / EVENTS_FILE).exists()
+    for folder in data_dirs:
+        assert not (folder / SESSIONS_FILE).exists() and not (folder / EVENTS_FILE).exists()
 
 
 def chat(base: str, message: str, session_id: str | None = None) -> dict:
@@ -60,7 +81,7 @@ def chat(base: str, message: str, session_id: str | None = None) -> dict:
 
 
 def test_a_conversation_begun_on_one_replica_continues_on_the_other_and_outlives_a_kill_9(
-    replicas: list[tuple[str, subprocess.Popen[bytes]]],
+    replicas: Replicas,
 ) -> None:
     (first, first_server), (second, _) = replicas
     opened = chat(first, "Who won Hartlepool in 2019?")
@@ -79,7 +100,7 @@ def test_a_conversation_begun_on_one_replica_continues_on_the_other_and_outlives
 
 
 def test_a_slack_retry_sent_to_the_other_replica_is_answered_once(
-    replicas: list[tuple[str, subprocess.Popen[bytes]]], slack: FakeSlack,
+    replicas: Replicas, slack: FakeSlack,
 ) -> None:
     (first, _), (second, _) = replicas
     ts = new_ts()
@@ -102,7 +123,7 @@ def test_a_slack_retry_sent_to_the_other_replica_is_answered_once(
 
 
 def test_questions_a_killed_replica_acknowledged_are_answered_once_by_the_other(
-    replicas: list[tuple[str, subprocess.Popen[bytes]]], slack: FakeSlack,
+    replicas: Replicas, slack: FakeSlack,
 ) -> None:
     (first, first_server), (second, _) = replicas
     questions = ["How many seats did Labour win in Hull in 2018?", "Who won Blyth Valley in 2019?",
@@ -124,3 +145,28 @@ def test_questions_a_killed_replica_acknowledged_are_answered_once_by_the_other(
         assert len(slack.matching(reply_to(ts))) == 1, ts
     labour = slack.matching(reply_to(threads[0]))[0]
     assert "Labour won 31 of the 57 seats" in labour.body["text"]
+
+
+def test_one_ingest_moves_every_replica_reading_the_store_to_its_generation(
+    sharing: Replicas, data_dir: Path, tmp_path: Path,  # noqa: F811
+) -> None:
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "portown-count.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "portown-2026.csv").write_text(RESULTS, encoding="utf-8")
+    (tmp_path / "portown-2026.source.yaml").write_text(SIDECAR, encoding="utf-8")
+    before = {httpx.post(f"{base}/chat", json={"message": QUESTION}, timeout=60).headers[GENERATION_HEADER]
+              for base, _ in sharing}
+    env = {**os.environ, "HUSTINGS_DATA_DIR": str(data_dir), "HUSTINGS_MODEL_CACHE": str(MODEL_CACHE)}
+    built = subprocess.run([str(HUSTINGS), "ingest", str(tmp_path / "new"), "--results",
+                            str(tmp_path / "portown-2026.csv")], capture_output=True, text=True, env=env, timeout=300)
+    assert built.returncode == 0, built.stderr
+    newest = (data_dir / CURRENT).read_text().strip()
+    assert len(before) == 1 and newest not in before
+    for base, _ in sharing:
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{base}/health", timeout=10).json().get("generation") != newest:
+            assert time.monotonic() < deadline, f"{base} did not move to {newest}"
+            time.sleep(0.1)
+        answer = httpx.post(f"{base}/chat", json={"message": QUESTION}, timeout=60)
+        assert answer.headers[GENERATION_HEADER] == newest
+        assert "Labour controlled Portown with 25 of the 40 seats" in answer.json()["answer"]
