@@ -27,7 +27,7 @@ from api.settings import Settings
 from api.slack import slack_router
 from api.stores import open_sessions
 from bot.ask import Bot
-from bot.sessions import BadSessionId
+from bot.sessions import BadSessionId, SessionsUnavailable
 from bot.text import BadQuestion
 from corpus.catalogue import catalogue
 from corpus.generations import current_marker
@@ -113,9 +113,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health(request: Request) -> dict[str, object]:
         """Whether the bot can answer, what its store holds, and which store generation it answers from."""
         service: ChatService = request.app.state.chat
+        service.sessions.check()  # a shared Redis that does not answer: 503, so a balancer sends elsewhere
         with service.current() as bot:
             return {"status": "ok", **bot.store.coverage_counts(),
-                    "elections": [e.id for e in bot.gazetteer.elections], "generation": service.loaded}
+                    "elections": [e.id for e in bot.gazetteer.elections], "generation": service.loaded,
+                    "conversations": service.sessions.kind}
 
     @app.get("/sources", response_model=SourcesResponse, responses=documented(401, 429, 500, 503))
     def sources(request: Request) -> SourcesResponse:
@@ -189,7 +191,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         return problem(error.status_code, str(error.detail), request, dict(error.headers or {}))
 
     @app.exception_handler(BotUnavailable)
-    def unavailable(request: Request, error: BotUnavailable) -> JSONResponse:
+    @app.exception_handler(SessionsUnavailable)
+    def unavailable(request: Request, error: Exception) -> JSONResponse:
         return problem(503, str(error), request)
 
     @app.exception_handler(Exception)

@@ -98,6 +98,7 @@ class ChatService:
         Raises:
             BotUnavailable: the store or index cannot answer (say why; nothing else is wrong).
             BadQuestion, BadSessionId: the message or session id is unusable (a 4xx at the edge).
+            SessionsUnavailable: the conversations' shared Redis does not answer (a 503).
         """
         with self.current() as bot:
             conversation = self.sessions.load(session_id, channel)

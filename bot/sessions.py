@@ -52,6 +52,10 @@ class BadSessionId(ValueError):
     """A session id that is not 1-128 letters, digits or _.:-"""
 
 
+class SessionsUnavailable(RuntimeError):
+    """The conversations' store does not answer just now (a shared Redis down); the message says where."""
+
+
 def new_session_id() -> str:
     """An id nobody can guess: 144 random bits."""
     return secrets.token_urlsafe(18)
@@ -59,6 +63,8 @@ def new_session_id() -> str:
 
 class SessionStore:
     """Conversations by channel and session id in `sessions.sqlite3`; safe to share between threads."""
+
+    kind = "sqlite"  # where conversations live, as /health says
 
     def __init__(self, path: Path, ttl_seconds: float, clock: Callable[[], float] = time.time) -> None:
         self.path = path
@@ -103,6 +109,9 @@ class SessionStore:
         if row is None or self._clock() - row[0] > self.ttl_seconds:
             return Conversation(session_id if NAMES_ITS_OWN[channel] else new_session_id())
         return Conversation(session_id, [Turn.from_json(t) for t in json.loads(row[1])])
+
+    def check(self) -> None:
+        """Nothing to check: the file is this machine's own (the Redis store's check pings its server)."""
 
     def save(self, conversation: Conversation, channel: Channel = "http") -> None:
         """Write the conversation's turns (replacing what was stored under its id), and now and then forget

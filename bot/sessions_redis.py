@@ -9,10 +9,12 @@ sweep. redis-py is an optional extra (`pip install 'hustings[redis]'`), imported
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from bot.conversation import Conversation, Turn
-from bot.sessions import NAMES_ITS_OWN, SESSION_ID, BadSessionId, Channel, new_session_id
+from bot.sessions import NAMES_ITS_OWN, SESSION_ID, BadSessionId, Channel, SessionsUnavailable, new_session_id
 
 if TYPE_CHECKING:
     import redis
@@ -48,6 +50,8 @@ def connect_redis(url: str) -> redis.Redis:
 class RedisSessionStore:
     """Conversations by channel and session id in Redis; safe to share between threads and processes."""
 
+    kind = "redis"  # where conversations live, as /health says
+
     def __init__(self, client: redis.Redis, ttl_seconds: float, prefix: str = PREFIX) -> None:
         self.client = client
         self.ttl_seconds = ttl_seconds
@@ -68,7 +72,8 @@ class RedisSessionStore:
             return Conversation(new_session_id())
         if not SESSION_ID.fullmatch(session_id):
             raise BadSessionId(f"session_id must be 1-128 letters, digits or _.:- characters, got {session_id!r:.60}")
-        stored: Any = self.client.get(self._key(channel, session_id))
+        with self._reached():
+            stored: Any = self.client.get(self._key(channel, session_id))
         if stored is None:
             return Conversation(session_id if NAMES_ITS_OWN[channel] else new_session_id())
         return Conversation(session_id, [Turn.from_json(t) for t in json.loads(stored)])
@@ -77,8 +82,14 @@ class RedisSessionStore:
         """Write the conversation's turns (replacing what was stored under its id) and restart its time to live."""
         turns = json.dumps([t.to_json() for t in conversation.turns], ensure_ascii=False)
         # Milliseconds, at least one: Redis refuses an expiry of zero.
-        self.client.set(self._key(channel, conversation.session_id), turns,
-                        px=max(1, round(self.ttl_seconds * 1000)))
+        with self._reached():
+            self.client.set(self._key(channel, conversation.session_id), turns,
+                            px=max(1, round(self.ttl_seconds * 1000)))
+
+    def check(self) -> None:
+        """Raise SessionsUnavailable unless Redis answers a PING (for /health)."""
+        with self._reached():
+            self.client.ping()
 
     def forget_expired(self) -> int:
         """Nothing to do: Redis drops a conversation when its time to live runs out. Returns 0."""
@@ -91,6 +102,18 @@ class RedisSessionStore:
     def close(self) -> None:
         """Close the connections."""
         self.client.close()
+
+    @contextmanager
+    def _reached(self) -> Iterator[None]:
+        """Redis's own errors (down, restarting, timed out) as SessionsUnavailable, naming where it was sought."""
+        import redis
+
+        try:
+            yield
+        except redis.RedisError as error:
+            where = self.client.connection_pool.connection_kwargs
+            raise SessionsUnavailable(f"the conversations' Redis at {where.get('host')}:{where.get('port')}/"
+                                      f"{where.get('db', 0)} does not answer ({error}); try again shortly") from error
 
     def _key(self, channel: Channel, session_id: str) -> str:
         # The channel is one of three words without a colon, so no id of one channel can spell another's key.

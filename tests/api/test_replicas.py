@@ -14,16 +14,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.chat import GENERATION_HEADER
 from api.slack_log import EVENTS_FILE
 from bot.sessions import SESSIONS_FILE
 from corpus.generations import CURRENT
+from tests.api.conftest import sample_settings
 from tests.api.fake_slack import BOT_USER, FakeSlack, event, new_ts, reply_to, running_slack, signed, texts
 from tests.api.test_live_loading import ARTICLE, HUSTINGS, QUESTION, RESULTS, SIDECAR
 from tests.api.test_slack_durable import data_dir, free_port, post_event, start_server  # noqa: F401 (a fixture)
 from tests.conftest import MODEL_CACHE
-from tests.redis_server import running_redis
+from tests.redis_server import RedisServer, running_redis
 
 pytestmark = [pytest.mark.model, pytest.mark.redis]
 Replicas = list[tuple[str, subprocess.Popen[bytes]]]  # (base URL, process) of each
@@ -170,3 +173,23 @@ def test_one_ingest_moves_every_replica_reading_the_store_to_its_generation(
         answer = httpx.post(f"{base}/chat", json={"message": QUESTION}, timeout=60)
         assert answer.headers[GENERATION_HEADER] == newest
         assert "Labour controlled Portown with 25 of the 40 seats" in answer.json()["answer"]
+
+
+def test_while_the_shared_redis_is_down_chat_and_health_say_so_with_503_and_recover_once_it_is_back(
+    sample_dir: Path, tmp_path: Path,
+) -> None:
+    server = RedisServer(tmp_path).start()
+    try:
+        with TestClient(create_app(sample_settings(sample_dir, redis_url=server.url))) as client:
+            assert client.get("/health").json()["conversations"] == "redis"
+            assert client.post("/chat", json={"message": "Who won Hartlepool in 2019?"}).status_code == 200
+            server.stop()
+            down = client.post("/chat", json={"message": "Who won Hartlepool in 2019?"})
+            assert down.status_code == 503
+            assert f"Redis at 127.0.0.1:{server.port}/0 does not answer" in down.json()["detail"]
+            assert client.get("/health").status_code == 503
+            server.start()
+            assert client.get("/health").status_code == 200
+            assert client.post("/chat", json={"message": "Who won Hartlepool in 2019?"}).status_code == 200
+    finally:
+        server.stop()
