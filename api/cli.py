@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.schemas import ChatResponse
 from api.settings import Settings
-from api.stores import open_sessions
+from api.stores import describe_sessions, open_sessions
 from api.terminal import datasets_table, no_articles_hint, outlets_table, print_answer, problem_lines
 from bot.ask import Bot, ask_in_sessions
 from bot.comparison import ComparisonError, compare_reports, load_report, render_comparison
@@ -201,6 +201,7 @@ def status_command(data_dir: DataDir = None) -> None:
     with Store.open(settings.data_dir, read_only=True) as store:
         status.update(results_status(store))
         datasets, outlets = catalogue(store.connection)
+    status["conversations"] = describe_sessions(settings)
     for name, value in status.items():
         out.print(f"{name:>26}: {value}", highlight=False)
     out.print(f"{'datasets':>26}: {len(datasets) or 'none'}", highlight=False)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.conversation import Conversation, Turn
 from bot.sessions import NAMES_ITS_OWN, SESSION_ID, BadSessionId, Channel, SessionsUnavailable, new_session_id
@@ -35,7 +36,7 @@ def connect_redis(url: str) -> redis.Redis:
     try:
         import redis
     except ImportError as error:
-        raise RedisUnavailable(f"HUSTINGS_REDIS_URL is set ({url}) but redis-py is not installed: "
+        raise RedisUnavailable(f"HUSTINGS_REDIS_URL is set ({_shown(url)}) but redis-py is not installed: "
                            "pip install 'hustings[redis]'") from error
     client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5,
                                   health_check_interval=30)
@@ -43,8 +44,17 @@ def connect_redis(url: str) -> redis.Redis:
         client.ping()
     except redis.RedisError as error:
         client.close()
-        raise RedisUnavailable(f"cannot reach Redis at {url} (HUSTINGS_REDIS_URL): {error}") from error
+        raise RedisUnavailable(f"cannot reach Redis at {_shown(url)} (HUSTINGS_REDIS_URL): {error}") from error
     return client
+
+
+def _shown(url: str) -> str:
+    """The URL as it may be printed: any password in it replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = f"{parts.username}:" if parts.username else ":"
+    return urlunsplit(parts._replace(netloc=f"{user}***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")))
 
 
 class RedisSessionStore:
@@ -97,7 +107,8 @@ class RedisSessionStore:
 
     def count(self) -> int:
         """How many conversations are stored (a SCAN: for status pages, not for every request)."""
-        return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}session:*", count=1000))
+        with self._reached():
+            return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}session:*", count=1000))
 
     def close(self) -> None:
         """Close the connections."""
@@ -111,9 +122,14 @@ class RedisSessionStore:
         try:
             yield
         except redis.RedisError as error:
-            where = self.client.connection_pool.connection_kwargs
-            raise SessionsUnavailable(f"the conversations' Redis at {where.get('host')}:{where.get('port')}/"
-                                      f"{where.get('db', 0)} does not answer ({error}); try again shortly") from error
+            raise SessionsUnavailable(f"the conversations' {self.where} does not answer ({error}); "
+                                      "try again shortly") from error
+
+    @property
+    def where(self) -> str:
+        """The server, without any password the URL holds: "Redis at host:port/db"."""
+        said = self.client.connection_pool.connection_kwargs
+        return f"Redis at {said.get('host')}:{said.get('port')}/{said.get('db', 0)}"
 
     def _key(self, channel: Channel, session_id: str) -> str:
         # The channel is one of three words without a colon, so no id of one channel can spell another's key.

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from api.settings import Settings
+from api.stores import describe_sessions
 from bot.conversation import Conversation
 from bot.sessions import BadSessionId
 from bot.sessions_redis import RedisSessionStore, RedisUnavailable
@@ -88,3 +91,20 @@ def test_a_redis_url_nobody_answers_at_fails_at_once_naming_it() -> None:
     url = f"redis://127.0.0.1:{free_port()}/0"
     with pytest.raises(RedisUnavailable, match=f"cannot reach Redis at {url}"):
         RedisSessionStore.open(url)
+
+
+def test_a_password_in_the_url_is_never_shown() -> None:
+    url = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    with pytest.raises(RedisUnavailable) as raised:
+        RedisSessionStore.open(url)
+    assert "hunter2" not in str(raised.value) and ":***@127.0.0.1" in str(raised.value)
+
+
+def test_status_counts_the_conversations_where_they_are_kept(store: RedisSessionStore, redis_url: str,
+                                                             tmp_path: Path) -> None:
+    for n in range(3):
+        store.save(Conversation(f"s{n}", [a_turn()]), "cli")
+    assert describe_sessions(Settings(data_dir=tmp_path, redis_url=redis_url)) == \
+        f"3 in Redis at 127.0.0.1:{redis_url.rsplit(':', 1)[1].split('/')[0]}/0"
+    assert describe_sessions(Settings(data_dir=tmp_path)).startswith("none yet")
+    assert not (tmp_path / "sessions.sqlite3").exists()  # status made nothing
