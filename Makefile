@@ -22,7 +22,7 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-local-elections-2022/party_names_2022.csv \
 	hoc-local-elections-2022/notes_and_definitions_2022.csv)
 
-.PHONY: help setup check-image browser redis run sample test lint eval-store eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-sessions bench-report peers clean
+.PHONY: help setup check-image browser redis run sample test lint eval-store eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-ray bench-sessions bench-report peers clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,7 +75,7 @@ eval: eval-store ## Run every suite over $(EVAL_DIR)/
 	  $(BIN)/hustings eval tests/eval/$$suite.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/$$suite-report.md; \
 	done
 
-bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-sessions ## Run every benchmark, then write bench-report.md
+bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-ray bench-sessions ## Run every benchmark, then write bench-report.md
 	$(MAKE) --no-print-directory bench-report
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
@@ -121,6 +121,9 @@ bench-scale: setup ## 100k and 1M synthetic passages (real sentences, derived ve
 	$(BIN)/python -m tests.bench.scale --shared $(SHARED) --keep var/bench/scale-data
 	$(BIN)/python -m tests.bench.bm25_topk var/bench/scale-data/scale-1000000
 	rm -rf var/bench/scale-data
+
+bench-ray: setup ## Ingest the BBC corpus on a local Ray cluster vs locally: passages/s, overhead, 10M projection
+	$(BIN)/python -m tests.bench.ray_ingest --shared $(SHARED)
 
 bench-sessions: eval-store ## A conversation turn in SQLite vs Redis (local redis-server) and Redis memory per conversation
 	$(BIN)/python -m tests.bench.sessions --data-dir $(EVAL_DIR)

@@ -12,12 +12,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperCommand
 
 from api.schemas import ChatResponse
 from api.settings import Settings
@@ -40,6 +41,7 @@ from index.build import IngestReport, ingest, remove
 from index.embed import Embedder, NeedsExportExtra
 from index.generation import IndexOutOfDate
 from index.hybrid import PassageIndex
+from index.ray_ingest import LOCAL_CLUSTER, RayMissing, ingest_on_ray, ray_cluster
 from index.status import describe_store
 
 T = TypeVar("T")
@@ -112,7 +114,20 @@ def _print_report(report: IngestReport) -> None:
     )
 
 
-@app.command("ingest")
+class _IngestCommand(TyperCommand):
+    """`ingest`'s parser, where `--ray` takes an optional cluster address (a typer option always takes one)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's own (vendored) click Context
+        """`--ray` not followed by an address ("auto", "local", "host:port", "ray://host:port") is `--ray=local`."""
+        given = list(args)
+        for n, arg in enumerate(given):
+            following = given[n + 1] if n + 1 < len(given) else ""
+            if arg == "--ray" and not (following in {"auto", LOCAL_CLUSTER} or ":" in following):
+                given[n] = f"--ray={LOCAL_CLUSTER}"
+        return super().parse_args(ctx, given)
+
+
+@app.command("ingest", cls=_IngestCommand)
 def ingest_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Article files or folders (txt, md, html, jsonl)")] = None,
     results: Annotated[
@@ -128,6 +143,10 @@ def ingest_command(
         help="Election night: keep importing the results files whenever they change, checking every SECONDS; "
              "a running `hustings serve` answers from each new import")] = None,
     data_dir: DataDir = None,
+    ray: Annotated[str | None, typer.Option(
+        "--ray", metavar="[ADDRESS]",
+        help="Read, chunk and embed on a Ray cluster: at ADDRESS (auto, host:6379, ray://host:10001), or on one "
+             "started on this machine when none is given (pip install 'hustings\\[ray]')")] = None,
 ) -> None:
     """Add new and changed articles to the store and index, and import results files (any .csv).
 
@@ -157,7 +176,10 @@ def ingest_command(
     if paths or not results:
         embedder = _embedder(settings)
         with _progress_bar() as update:
-            report = _guard(lambda: ingest(paths or [], settings.data_dir, embedder, progress=update))  # type: ignore[arg-type]
+            if ray is None:
+                report = _guard(lambda: ingest(paths or [], settings.data_dir, embedder, progress=update))  # type: ignore[arg-type]
+            else:
+                report = _ingest_on_ray(paths or [], settings, embedder, ray, update)  # type: ignore[arg-type]
         _print_report(report)
         failed = failed or bool(report.failed)
         if paths and not (report.new or report.changed or report.unchanged or report.duplicates):
@@ -165,6 +187,19 @@ def ingest_command(
             failed = True
     if failed:
         raise typer.Exit(1)
+
+
+def _ingest_on_ray(
+    paths: list[Path], settings: Settings, embedder: Embedder, address: str,
+    update: Callable[[str, int, int], None] | None,
+) -> IngestReport:
+    """`ingest` on the Ray cluster at `address` (or a local one); the workers load the model from the same cache."""
+    try:
+        with ray_cluster(None if address == LOCAL_CLUSTER else address):
+            return _guard(lambda: ingest_on_ray(paths, settings.data_dir, embedder, settings.model_cache, update))
+    except RayMissing as error:
+        err.print(f"[red]error:[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(2) from error
 
 
 def _watch(data_dir: Path, results: list[Path], every: float, replace: bool) -> None:

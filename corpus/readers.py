@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,24 +31,44 @@ KNOWN_FIELDS = {"id", "file", "title", "published", "date", "source", "url", "te
 Read = Article | ReadProblem
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleFile:
+    """One file to read articles from, with what its manifest says of it."""
+
+    path: Path
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
 def read_articles(paths: Iterable[Path]) -> Iterator[Read]:
     """Yield every article under `paths` (files or folders), and a ReadProblem for each bad input."""
+    for item in list_article_files(paths):
+        if isinstance(item, ReadProblem):
+            yield item
+        else:
+            yield from read_article_file(item)
+
+
+def list_article_files(paths: Iterable[Path]) -> Iterator[ArticleFile | ReadProblem]:
+    """The files `read_articles` reads, in its order, and the problems met finding them (manifests' too).
+
+    Reading a file needs nothing but its `ArticleFile`, so the files can be read anywhere (ingest on Ray).
+    """
     manifests = Manifests()
     for path in paths:
         if path.is_dir():
             manifest, problems = manifests.for_folder(path)
             yield from problems
-            yield from _read_folder(path, manifest)
+            yield from _list_folder(path, manifest)
         elif path.is_file():
             # Named on its own, a file is read even if the manifest marks it a copy: storing then spots copies.
             manifest, problems = manifests.for_folder(path.parent)
             yield from problems
-            yield from _read_file(path, manifest.meta_of(path.name))
+            yield ArticleFile(path, manifest.meta_of(path.name))
         else:
             yield ReadProblem(path, "no such file or folder")
 
 
-def _read_folder(folder: Path, manifest: FolderManifest) -> Iterator[Read]:
+def _list_folder(folder: Path, manifest: FolderManifest) -> Iterator[ArticleFile | ReadProblem]:
     listed = manifest.listed()
     if listed:
         # A manifest lists its folder's articles: files it does not name are not articles.
@@ -59,7 +80,7 @@ def _read_folder(folder: Path, manifest: FolderManifest) -> Iterator[Read]:
             if is_copy:
                 copies.append(row.file)
                 continue
-            yield from _read_file(folder / name, row.meta)
+            yield ArticleFile(folder / name, row.meta)
         if copies and manifest.source is not None:
             files = "file" if len(copies) == 1 else "files"
             yield ReadProblem(manifest.source.path, f"skipped {len(copies)} duplicate {files} the manifest marks "
@@ -68,10 +89,12 @@ def _read_folder(folder: Path, manifest: FolderManifest) -> Iterator[Read]:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES and path.name not in MANIFEST_NAMES:
             if path.stem.lower() not in PAPERWORK_STEMS:
-                yield from _read_file(path, {})
+                yield ArticleFile(path)
 
 
-def _read_file(path: Path, meta: dict[str, Any]) -> Iterator[Read]:
+def read_article_file(file: ArticleFile) -> Iterator[Read]:
+    """The articles of one file (a jsonl file holds many), and a ReadProblem for anything wrong with it."""
+    path, meta = file.path, file.meta
     if not path.is_file():
         yield ReadProblem(path, "listed in the manifest but missing")
         return

@@ -11,9 +11,9 @@ import numpy as np
 
 from corpus.chunk import chunk_article
 from corpus.readers import read_articles
-from corpus.records import Article, ReadProblem, hash_text
+from corpus.records import Article, Passage, ReadProblem, hash_text
 from corpus.store import IndexState, Store, StoredArticle
-from index.embed import TextEmbedder
+from index.embed import TextEmbedder, form_batches
 from index.generation import (
     IndexOutOfDate,
     checksum_passages,
@@ -25,6 +25,22 @@ from index.generation import (
 
 Progress = Callable[[str, int, int], None]
 EMBED_CHUNK = 256  # passages per progress step
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSteps:
+    """How an ingest chunks articles and embeds texts: in this process, or on a cluster (index/ray_ingest.py)."""
+
+    chunk_articles: Callable[[Sequence[Article]], list[Passage]]
+    embed_texts: Callable[[Sequence[str]], list[np.ndarray]]  # in the batches `plan_batches` forms
+
+
+def local_steps(embedder: TextEmbedder, progress: Progress | None = None) -> IngestSteps:
+    """Chunk and embed in this process."""
+    return IngestSteps(
+        lambda articles: [p for a in articles for p in chunk_article(a, count_tokens=embedder.count_tokens)],
+        lambda texts: _embed_in_steps(embedder, texts, progress),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +76,27 @@ def ingest(
     """
     started = time.perf_counter()
     read, problems = _read(paths, progress)
+    report = store_articles(read, problems, data_dir, embedder, local_steps(embedder, progress), progress)
+    return replace(report, seconds=time.perf_counter() - started)
+
+
+def store_articles(
+    read: Sequence[Article],
+    problems: list[ReadProblem],
+    data_dir: Path,
+    embedder: TextEmbedder,
+    steps: IngestSteps,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Store the articles read (with the problems met reading them): chunk and embed only new and changed ones."""
+    started = time.perf_counter()
     with Store.open(data_dir) as store:
         stored = store.stored_articles()
         articles, duplicates, notes = place_articles(read, stored)
-        problems += notes
+        problems = [*problems, *notes]
         fresh = [a for a in articles if a.id not in stored]
         changed = [a for a in articles if a.id in stored and stored[a.id].content_hash != a.content_hash]
-        embedded, written, total = _commit(store, data_dir, embedder, fresh + changed, [], progress)
+        embedded, written, total = _commit(store, data_dir, embedder, fresh + changed, [], progress, steps)
     return IngestReport(
         new=len(fresh),
         changed=len(changed),
@@ -87,7 +117,7 @@ def remove(article_ids: Sequence[str], data_dir: Path, embedder: TextEmbedder) -
     with Store.open(data_dir) as store:
         known = [i for i in article_ids if i in store.stored_articles()]
         missing = [ReadProblem(Path(i), "no article with this id in the store") for i in article_ids if i not in known]
-        _, _, total = _commit(store, data_dir, embedder, [], known, None)
+        _, _, total = _commit(store, data_dir, embedder, [], known, None, local_steps(embedder))
     return IngestReport(removed=len(known), failed=len(missing), passages_total=total,
                         seconds=time.perf_counter() - started, problems=missing)
 
@@ -166,6 +196,7 @@ def _commit(
     upserts: Sequence[Article],
     deletions: Sequence[str],
     progress: Progress | None,
+    steps: IngestSteps,
 ) -> tuple[int, int, int]:
     """Write articles and passages, build the matching index generation, commit.
 
@@ -177,7 +208,7 @@ def _commit(
     current, complete = _current_vectors(store, data_dir, embedder.name)
     if complete and current is not None and not upserts and not deletions:
         return 0, 0, len(current.keys)  # the store and its index already agree
-    new_passages = [p for article in upserts for p in chunk_article(article, count_tokens=embedder.count_tokens)]
+    new_passages = steps.chunk_articles(upserts)
     vector_of_text: dict[str, np.ndarray] = {}
     if current is not None:
         old_keys = store.passage_keys_of([a.id for a in upserts])
@@ -185,7 +216,7 @@ def _commit(
     # In a fixed order: int8 activations are quantised per batch, so a passage's vector depends slightly on its
     # batch mates, and a set's order changes from run to run (recall@5 moved by a case between identical ingests).
     to_embed = sorted({p.text for p in new_passages if p.text_hash not in vector_of_text}, key=lambda t: (len(t), t))
-    vector_of_text.update(zip(map(hash_text, to_embed), _embed_in_steps(embedder, to_embed, progress), strict=True))
+    vector_of_text.update(zip(map(hash_text, to_embed), steps.embed_texts(to_embed), strict=True))
 
     with store.transaction():
         store.write_articles(upserts)
@@ -195,7 +226,7 @@ def _commit(
         keys, text_hashes = store.passage_keys()
         vector_of_key = {k: vector_of_text[p.text_hash] for k, p in zip(new_keys, new_passages, strict=True)}
         lacking = [k for k in keys.tolist() if k not in vector_of_key and (current is None or k not in current)]
-        restored = _embed_in_steps(embedder, store.passage_texts(lacking), progress)
+        restored = steps.embed_texts(store.passage_texts(lacking))
         vector_of_key.update(zip(lacking, restored, strict=True))
         vectors = np.zeros((len(keys), embedder.dimension), dtype=np.float32)
         for row, key in enumerate(keys.tolist()):
@@ -243,6 +274,12 @@ def _current_vectors(store: Store, data_dir: Path, model: str) -> tuple[_Vectors
     except IndexOutOfDate:
         return _VectorsByKey(keys, vectors), False
     return _VectorsByKey(keys, vectors), True
+
+
+def plan_batches(texts: Sequence[str]) -> list[list[int]]:
+    """The rows of `texts` each model call of `_embed_in_steps` encodes together, in the order it makes them."""
+    return [[start + n for n in rows] for start in range(0, len(texts), EMBED_CHUNK)
+            for rows in form_batches(texts[start : start + EMBED_CHUNK])]
 
 
 def _embed_in_steps(embedder: TextEmbedder, texts: Sequence[str], progress: Progress | None) -> list[np.ndarray]:

@@ -66,8 +66,9 @@ class Embedder:
         self.dimension = DIMENSION
 
     @classmethod
-    def load(cls, cache_dir: Path, backend: str = "onnx") -> Embedder:
-        """Load the model; `backend` is "onnx" (int8, exported on first use) or "torch"."""
+    def load(cls, cache_dir: Path, backend: str = "onnx", threads: int | None = None) -> Embedder:
+        """Load the model; `backend` is "onnx" (int8, exported on first use) or "torch"; `threads` caps ONNX
+        Runtime's threads (by default one per core: a worker sharing a machine with others gets its share)."""
         if backend == "torch":
             return cls._load_torch()
         if backend != "onnx":
@@ -78,7 +79,7 @@ class Embedder:
                 export_model(cache_dir, config)
             else:
                 config = _exported_elsewhere(cache_dir, config)
-        model = _OnnxModel(_model_dir(cache_dir, config), _onnx_file(config))
+        model = _OnnxModel(_model_dir(cache_dir, config), _onnx_file(config), threads)
         return cls(model.encode, model.tokenizer, f"onnx-int8-{config}")
 
     @classmethod
@@ -99,9 +100,7 @@ class Embedder:
     def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """Unit-length float32 vectors, one row per text (batched by length, so little is padding)."""
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda n: len(texts[n]))  # stable: the same batches every run
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
+        for rows in form_batches(texts, batch_size):
             vectors[rows] = self._encode([texts[n] for n in rows])
         return vectors
 
@@ -110,13 +109,23 @@ class Embedder:
         return len(self._counter.encode(text, add_special_tokens=False).ids)
 
 
+def form_batches(texts: Sequence[str], batch_size: int = BATCH_SIZE) -> list[list[int]]:
+    """The rows of `texts` that `Embedder.embed` encodes together, in order: by length, `batch_size` at a time."""
+    order = sorted(range(len(texts)), key=lambda n: len(texts[n]))  # stable: the same batches every run
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
 class _OnnxModel:
     """all-MiniLM-L6-v2 as an exported ONNX graph: tokenizer, ONNX Runtime, mean pooling, unit length."""
 
-    def __init__(self, model_dir: Path, onnx_file: str) -> None:
+    def __init__(self, model_dir: Path, onnx_file: str, threads: int | None = None) -> None:
         import onnxruntime
 
-        self.session = onnxruntime.InferenceSession(str(model_dir / onnx_file), providers=["CPUExecutionProvider"])
+        options = onnxruntime.SessionOptions()
+        if threads is not None:
+            options.intra_op_num_threads = threads
+        self.session = onnxruntime.InferenceSession(str(model_dir / onnx_file), options,
+                                                    providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
         settings = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
