@@ -271,6 +271,12 @@ class Store:
         rows = self.connection.execute("SELECT key, text_hash FROM passages ORDER BY key").fetchnumpy()
         return rows["key"].astype(np.int64), [str(h) for h in rows["text_hash"]]
 
+    def stream_passage_keys(self, batch: int = 100_000) -> Iterator[tuple[np.ndarray, list[str]]]:
+        """`passage_keys` a batch at a time (no other query may run meanwhile)."""
+        cursor = self.connection.execute("SELECT key, text_hash FROM passages ORDER BY key")
+        while rows := cursor.fetchmany(batch):
+            yield np.array([row[0] for row in rows], dtype=np.int64), [str(row[1]) for row in rows]
+
     def passage_texts(self, keys: Sequence[int]) -> list[str]:
         """Texts of the passages with these keys, in the order given."""
         rows = self.connection.execute(
@@ -282,13 +288,15 @@ class Store:
 
     def passages_in_key_order(self) -> list[Passage]:
         """Every stored passage, in key order (the order of `passage_keys`)."""
+        return list(self.stream_passages_in_key_order())
+
+    def stream_passages_in_key_order(self) -> Iterator[Passage]:
+        """Every stored passage, in key order, read a batch at a time: no other query may run meanwhile."""
         cursor = self.connection.execute(
             "SELECT article_id, ordinal, start_char, end_char, text FROM passages ORDER BY key"
         )
-        passages: list[Passage] = []
         while rows := cursor.fetchmany(50_000):  # never a million row tuples at once
-            passages.extend(Passage(*row) for row in rows)
-        return passages
+            yield from (Passage(*row) for row in rows)
 
     def passages_by_keys(self, keys: Sequence[int]) -> list[StoredPassage]:
         """Passages with their article's title and date, in the order of `keys` (missing keys dropped)."""

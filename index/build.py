@@ -15,12 +15,13 @@ from corpus.records import Article, Passage, ReadProblem, hash_text
 from corpus.store import IndexState, Store, StoredArticle
 from index.embed import TextEmbedder, form_batches
 from index.generation import (
+    FILL_BATCH,
+    GenerationWriter,
     IndexOutOfDate,
     checksum_passages,
     load_generation,
     load_vectors,
     prune_generations,
-    write_generation,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -228,17 +229,34 @@ def _commit(
         lacking = [k for k in keys.tolist() if k not in vector_of_key and (current is None or k not in current)]
         restored = steps.embed_texts(store.passage_texts(lacking))
         vector_of_key.update(zip(lacking, restored, strict=True))
-        vectors = np.zeros((len(keys), embedder.dimension), dtype=np.float32)
-        for row, key in enumerate(keys.tolist()):
-            vectors[row] = vector_of_key[key] if key in vector_of_key else current[key]  # type: ignore[index]
         checksum = checksum_passages(embedder.name, keys, text_hashes)
         state = IndexState(checksum, embedder.name, embedder.dimension, len(keys))
         if progress:
             progress("indexing", len(keys), len(keys))
-        write_generation(data_dir, state, keys, vectors, store.passages_in_key_order())
+        with GenerationWriter(data_dir, len(keys), embedder.dimension) as writer:
+            for start in range(0, len(keys), FILL_BATCH):
+                chunk = keys[start : start + FILL_BATCH]
+                chunk_vectors = _vectors_of(chunk, embedder.dimension, vector_of_key, current)
+                writer.vectors[start : start + len(chunk)] = chunk_vectors
+            writer.finish(state, keys, store.stream_passages_in_key_order())
         store.set_index_state(state)
     prune_generations(data_dir, keep={state.checksum, *([published.checksum] if published else [])})
     return len(to_embed) + len(lacking), len(new_passages), len(keys)
+
+
+def _vectors_of(
+    keys: np.ndarray, dimension: int, vector_of_key: dict[int, np.ndarray], current: _VectorsByKey | None
+) -> np.ndarray:
+    """The vectors of `keys`: new ones from `vector_of_key`, the rest read from the current generation's file."""
+    vectors = np.empty((len(keys), dimension), dtype=np.float32)
+    fresh = np.array([key in vector_of_key for key in keys.tolist()], dtype=bool)
+    if fresh.any():
+        vectors[fresh] = np.stack([vector_of_key[key] for key in keys[fresh].tolist()])
+    if not fresh.all():
+        if current is None:
+            raise KeyError("passages with no vector, new or current")
+        vectors[~fresh] = current.rows_of(keys[~fresh])
+    return vectors
 
 
 class _VectorsByKey:
@@ -257,6 +275,13 @@ class _VectorsByKey:
 
     def __getitem__(self, key: int) -> np.ndarray:
         return np.asarray(self.vectors[self._row(key)])
+
+    def rows_of(self, keys: np.ndarray) -> np.ndarray:
+        """The vectors of `keys` (sorted, every one held), read in file order."""
+        rows = np.searchsorted(self.keys, keys)
+        if np.any(rows >= len(self.keys)) or not np.array_equal(self.keys[np.minimum(rows, len(self.keys) - 1)], keys):
+            raise KeyError("keys the current generation does not hold")
+        return np.asarray(self.vectors[rows], dtype=np.float32)
 
 
 def _current_vectors(store: Store, data_dir: Path, model: str) -> tuple[_VectorsByKey | None, bool]:

@@ -9,6 +9,14 @@ scalar-quantised vectors (IVF, SQ8): k-means cells from a sample, each query sca
 nprobe 32 finds 98.6% of the exact top 10 in 0.2 ms, from a 38 MiB index built in 2.5 s; HNSW32 builds in
 11 s into 172 MiB and finds 88% at faiss' default efSearch. IVF rather than HNSW because every ingest
 rebuilds the index from scratch, so build time and memory count, and IVF's recall is one knob (nprobe).
+
+From `PQ_FROM` passages even one byte per dimension is too much for a server (3.8 GiB at 10M) and a sixteenth
+of the cells too many to scan, so the codes are product-quantised (`PQ_BYTES` bytes a vector) and a query
+scans 1/`PQ_PROBE_SHARE` of the cells; PQ scores are rough, so the best `RERANK` x k candidates are scored
+again exactly against the float vectors, which stay on disk memory-mapped (a few hundred rows read a query).
+
+Building never holds the float matrix: `vectors` may be a memory-mapped file; the training sample and each
+batch added are read from it as needed.
 """
 
 from __future__ import annotations
@@ -26,6 +34,11 @@ MIN_IVF = 1_000  # k-means needs a few hundred vectors to find cells; below this
 TRAIN_PER_CELL = 40  # k-means sample per cell: faiss asks for at least 39
 TRAIN_ITERATIONS = 10  # k-means rounds: cells barely move after ten, and training is most of the build
 PROBE_SHARE = 16  # scan 1/16 of the cells per query: recall@10 0.986 of exact at 100k, 0.2 ms
+PQ_FROM = 2_000_000  # from here, IVF-PQ: SQ8 codes would pass 730 MiB, and a scan of 1/16 of them ~15 ms
+PQ_BYTES = 64  # one byte for each 6 of the 384 dimensions
+PQ_PROBE_SHARE = 32
+RERANK = 4  # candidates per result scored again exactly (IVF-PQ only)
+ADD_BATCH = 100_000  # vectors read and encoded at a time: bounded scratch memory
 
 
 def ivf_cells(count: int) -> int:
@@ -37,51 +50,63 @@ def ivf_cells(count: int) -> int:
     return 2 ** max(4, round(math.log2(2 * math.sqrt(max(count, 1)))))
 
 
-def index_kind(count: int, exact_below: int = EXACT_BELOW) -> str:
+def index_kind(count: int, exact_below: int = EXACT_BELOW, pq_from: int = PQ_FROM) -> str:
     """The FAISS factory string for an index of `count` vectors."""
-    return "Flat" if count < max(exact_below, MIN_IVF) else f"IVF{ivf_cells(count)},SQ8"
+    if count < max(exact_below, MIN_IVF):
+        return "Flat"
+    return f"IVF{ivf_cells(count)},{'SQ8' if count < pq_from else f'PQ{PQ_BYTES}'}"
 
 
 class DenseIndex:
     """Cosine search over passage vectors; row i of the index is position i of the generation."""
 
-    def __init__(self, index: faiss.Index) -> None:
+    def __init__(self, index: faiss.Index, vectors: np.ndarray | None = None) -> None:
         self.index = index
         # One query at a time gains nothing from OpenMP threads at this size, and their spin-waiting
         # steals the cores ONNX Runtime needs to embed the next query (median search 20 ms -> 12 ms).
         faiss.omp_set_num_threads(1)
+        self.vectors: np.ndarray | None = None  # the float vectors, for re-scoring product-quantised candidates
         try:
             ivf = faiss.extract_index_ivf(index)
         except RuntimeError:  # not an inverted file: exact search
             self.kind = "exact"
-        else:
-            ivf.nprobe = max(1, ivf.nlist // PROBE_SHARE)
-            self.kind = f"ivf{ivf.nlist} nprobe {ivf.nprobe}"
+            return
+        product_quantised = isinstance(faiss.downcast_index(ivf), faiss.IndexIVFPQ)
+        ivf.nprobe = max(1, ivf.nlist // (PQ_PROBE_SHARE if product_quantised else PROBE_SHARE))
+        self.kind = f"ivf{ivf.nlist} nprobe {ivf.nprobe}"
+        if product_quantised:
+            if vectors is None:
+                raise ValueError("an IVF-PQ index needs its float vectors to score its candidates exactly")
+            self.vectors = vectors
+            self.kind = f"ivf{ivf.nlist} pq{ivf.code_size} nprobe {ivf.nprobe}, best {RERANK}k re-scored"
 
     @classmethod
-    def build(cls, vectors: np.ndarray, exact_below: int = EXACT_BELOW) -> DenseIndex:
-        """Index unit-length float32 vectors (n, dimension): exact below `exact_below`, IVF-SQ8 above."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        kind = index_kind(len(vectors), exact_below)
-        index = faiss.index_factory(vectors.shape[1], kind, faiss.METRIC_INNER_PRODUCT)
+    def build(cls, vectors: np.ndarray, exact_below: int = EXACT_BELOW, pq_from: int = PQ_FROM) -> DenseIndex:
+        """Index unit-length float32 vectors (n, dimension), which may be memory-mapped: exact below
+        `exact_below`, IVF-SQ8 above, IVF-PQ from `PQ_FROM`."""
+        count, dimension = vectors.shape
+        kind = index_kind(count, exact_below, pq_from)
+        index = faiss.index_factory(dimension, kind, faiss.METRIC_INNER_PRODUCT)
         if kind != "Flat":
             # Training and adding are batch work: use every core, then go back to one for queries.
             faiss.omp_set_num_threads(os.cpu_count() or 1)
             ivf = faiss.extract_index_ivf(index)
             ivf.cp.niter = TRAIN_ITERATIONS
-            cells = ivf.nlist
-            sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), TRAIN_PER_CELL * cells),
-                                                     replace=False)
-            index.train(vectors[np.sort(sample)])
-        if len(vectors):
-            for start in range(0, len(vectors), 100_000):  # bounded scratch memory while encoding
-                index.add(vectors[start : start + 100_000])
-        return cls(index)
+            product_quantised = faiss.downcast_index(ivf)
+            if isinstance(product_quantised, faiss.IndexIVFPQ):
+                # The factory asks for polysemous training (codes ordered for Hamming filtering, which search
+                # never uses): it took 185 of 188 s of training 10k vectors.
+                product_quantised.do_polysemous_training = False  # type: ignore[attr-defined]
+            sample = np.random.default_rng(0).choice(count, min(count, TRAIN_PER_CELL * ivf.nlist), replace=False)
+            index.train(_rows(vectors, np.sort(sample)))
+        for start in range(0, count, ADD_BATCH):
+            index.add(_rows(vectors, slice(start, start + ADD_BATCH)))
+        return cls(index, vectors)
 
     @classmethod
-    def load(cls, folder: Path) -> DenseIndex:
-        """Read the index written by `save`."""
-        return cls(faiss.read_index(str(folder / FILE_NAME)))
+    def load(cls, folder: Path, vectors: np.ndarray | None = None) -> DenseIndex:
+        """Read the index written by `save`; `vectors` (memory-mapped) are what an IVF-PQ index re-scores with."""
+        return cls(faiss.read_index(str(folder / FILE_NAME)), vectors)
 
     def save(self, folder: Path) -> None:
         """Write the index into `folder`."""
@@ -95,6 +120,18 @@ class DenseIndex:
         k = min(k, len(self))
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores, positions = self.index.search(query.reshape(1, -1).astype(np.float32), k)
-        keep = positions[0] >= 0
-        return positions[0][keep], scores[0][keep]
+        query = query.reshape(1, -1).astype(np.float32)
+        if self.vectors is None:
+            scores, positions = self.index.search(query, k)
+            keep = positions[0] >= 0
+            return positions[0][keep], scores[0][keep]
+        _, candidates = self.index.search(query, min(RERANK * k, len(self)))
+        rows = np.sort(candidates[0][candidates[0] >= 0])  # in file order: the fewest pages read
+        exact = np.asarray(self.vectors[rows], dtype=np.float32) @ query[0]
+        best = np.argsort(-exact, kind="stable")[:k]
+        return rows[best], exact[best]
+
+
+def _rows(vectors: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
+    """Some rows of (possibly memory-mapped) vectors as the contiguous float32 array FAISS takes."""
+    return np.ascontiguousarray(vectors[rows], dtype=np.float32)

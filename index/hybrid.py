@@ -85,8 +85,7 @@ class PassageIndex:
             vector = self.embedder.embed([query])[0]
         fused: dict[int, float] = {}
         dense = _rank(fused, *_best_first(positions, np.asarray(self.generation.vectors[positions]) @ vector))
-        every = self.generation.lexical.scores(query)
-        scores = every[positions] if every is not None else np.zeros(len(positions), dtype=np.float32)
+        scores = self.generation.lexical.scores_at(query, positions)
         lexical = _rank(fused, *_best_first(positions[scores > 0], scores[scores > 0]))
         return self._hits(fused, dense, lexical, k)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import mmap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,17 +24,37 @@ ROW = np.dtype([("text_end", "<i8"), ("article", "<i4"), ("ordinal", "<i4"), ("s
 
 
 def write_passage_table(folder: Path, passages: Sequence[Passage]) -> None:
-    """Write the table of `passages`, given in position order, into `folder`; texts are streamed to disk."""
-    article_of: dict[str, int] = {}
-    rows = np.zeros(len(passages), dtype=ROW)
-    written = 0
-    with (folder / TEXTS_FILE).open("wb") as texts:
-        for position, passage in enumerate(passages):
-            written += texts.write(passage.text.encode("utf-8"))
-            article = article_of.setdefault(passage.article_id, len(article_of))
-            rows[position] = (written, article, passage.ordinal, passage.start, passage.end)
-    np.save(folder / ROWS_FILE, rows)
-    (folder / ARTICLES_FILE).write_text(json.dumps(list(article_of)), encoding="utf-8")
+    """Write the table of `passages`, given in position order, into `folder`."""
+    writer = PassageTableWriter(folder, len(passages))
+    writer.add(passages)
+    writer.finish()
+
+
+class PassageTableWriter:
+    """Writes a table of `count` passages given in position order, a batch at a time; texts stream to disk."""
+
+    def __init__(self, folder: Path, count: int) -> None:
+        self.folder = folder
+        self.rows = np.zeros(count, dtype=ROW)
+        self.article_of: dict[str, int] = {}
+        self.texts = (folder / TEXTS_FILE).open("wb")
+        self.written = self.position = 0
+
+    def add(self, passages: Iterable[Passage]) -> None:
+        """The next passages."""
+        for passage in passages:
+            self.written += self.texts.write(passage.text.encode("utf-8"))
+            article = self.article_of.setdefault(passage.article_id, len(self.article_of))
+            self.rows[self.position] = (self.written, article, passage.ordinal, passage.start, passage.end)
+            self.position += 1
+
+    def finish(self) -> None:
+        """Write the rows and the article list, once every passage is in."""
+        self.texts.close()
+        if self.position != len(self.rows):
+            raise ValueError(f"{self.position} passages written to a table of {len(self.rows)}")
+        np.save(self.folder / ROWS_FILE, self.rows)
+        (self.folder / ARTICLES_FILE).write_text(json.dumps(list(self.article_of)), encoding="utf-8")
 
 
 class PassageTable:
@@ -49,7 +69,7 @@ class PassageTable:
     @classmethod
     def load(cls, folder: Path) -> PassageTable:
         """Read a table written by `write_passage_table`; the texts stay on disk, mapped."""
-        rows = np.load(folder / ROWS_FILE)
+        rows = np.load(folder / ROWS_FILE, mmap_mode="r")
         if rows.dtype != ROW:
             raise ValueError(f"{folder / ROWS_FILE} has rows of {rows.dtype}, expected {ROW}")
         article_ids = json.loads((folder / ARTICLES_FILE).read_text(encoding="utf-8"))

@@ -38,11 +38,11 @@ from corpus.store import IndexState, Store
 from index.build import ingest
 from index.dense import DenseIndex, ivf_cells
 from index.embed import Embedder
-from index.generation import checksum_passages, load_generation, write_generation
+from index.generation import checksum_passages, load_generation
 from index.hybrid import PassageIndex
 from tests.bench.ingest import QUERIES, bbc_paths
 from tests.bench.passages import SUITE
-from tests.bench.record import p50_p95, peak_memory_mib, percentile, write_result
+from tests.bench.record import MemoryPeaks, p50_p95, peak_memory_mib, percentile, resident_mib, write_result
 
 BASE_DIR = Path("var") / "bench" / "scale-base"
 NOISE = 0.025  # per dimension: |noise| ~ 0.49 against a unit vector, cosine ~0.9 to the real passage
@@ -54,9 +54,12 @@ NOTES = [
     "renormalised (no GPU was lent to this task; embedding 1M passages on this CPU takes hours)",
     "Search = PassageIndex.search(k=5): query embedding, FAISS, BM25, fusion, passages from the generation's "
     "table; in a fresh process whose peak memory (server peak) includes the embedding model",
-    "Goal at 1M: search p95 under 50 ms and server memory under 3 GiB",
+    "Goals: search p95 under 50 ms, server memory under 3 GiB, builder under 8 GiB, dense recall@10 0.95",
+    "Memory (sampled every 0.2 s): 'peak' is the process's own (anonymous) memory; 'mapped' the pages of "
+    "memory-mapped index files it touched, page cache the kernel takes back under pressure (VmHWM counts both)",
     "'of which index': the server's peak less what it held with the model loaded and the questions embedded",
 ]
+BUILD_RECORD = "bench-build.json"  # in a kept data directory: how its build went
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’]))\s+")
 
 
@@ -88,10 +91,9 @@ def synthetic_passages(
         yield texts, bases
 
 
-def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, count: int) -> np.ndarray:
-    """Write `count` synthetic passages in articles of ten; returns their vectors in key order."""
+def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, out: np.ndarray) -> None:
+    """Write `len(out)` synthetic passages in articles of ten, and their vectors into `out` in key order."""
     rng = np.random.default_rng(1)
-    vectors = np.empty((count, base_vectors.shape[1]), dtype=np.float32)
     keys_seen: list[int] = []
     articles: list[Article] = []
     passages: list[Passage] = []
@@ -105,7 +107,7 @@ def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.nda
             passages.clear()
 
         row = 0
-        for number, (texts, bases) in enumerate(synthetic_passages(sentences, count)):
+        for number, (texts, bases) in enumerate(synthetic_passages(sentences, len(out))):
             article_id = f"syn-{number:07d}"
             text, offsets = "", []
             for passage_text in texts:
@@ -115,42 +117,47 @@ def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.nda
             passages += [Passage(article_id, i, s, e, t) for i, ((s, e), t) in enumerate(zip(offsets, texts,
                                                                                              strict=True))]
             noisy = base_vectors[bases] + NOISE * rng.standard_normal((len(bases), base_vectors.shape[1]))
-            vectors[row : row + len(bases)] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+            out[row : row + len(bases)] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
             row += len(bases)
             if len(passages) >= BATCH:
                 flush()
         flush()
-    order = np.argsort(np.asarray(keys_seen))
-    return vectors[order]
+    assert np.all(np.diff(np.asarray(keys_seen)) > 0), "passage keys are given in insertion order"
 
 
-def build_index(data_dir: Path, vectors: np.ndarray, model: str) -> dict[str, float]:
-    """The product's write_generation over the store's passages; seconds overall and for FAISS alone."""
+def build(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, count: int,
+          model: str) -> dict[str, float]:
+    """The store, then the product's GenerationWriter over it: vectors straight into the generation's file (no
+    float matrix in memory), indexes built from it and from the passages streamed; seconds of each part."""
     timed: dict[str, float] = {}
     original = generation_module.DenseIndex
 
     class TimedDense(DenseIndex):
         @classmethod
-        def build(cls, vectors: np.ndarray, exact_below: int | None = None) -> DenseIndex:  # type: ignore[override]
+        def build(cls, vectors: np.ndarray, *args: Any, **kwargs: Any) -> DenseIndex:
             started = time.perf_counter()
-            built = original.build(vectors)
+            built = original.build(vectors, *args, **kwargs)
             timed["faiss_seconds"] = time.perf_counter() - started
             return built
 
-    generation_module.DenseIndex = TimedDense  # type: ignore[misc]
-    try:
-        with Store.open(data_dir) as store:
-            keys, hashes = store.passage_keys()
-            passages = store.passages_in_key_order()
-            state = IndexState(checksum_passages(model, keys, hashes), model, vectors.shape[1], len(keys))
-            started = time.perf_counter()
-            with store.transaction():
-                write_generation(data_dir, state, keys, vectors, passages)
-                store.set_index_state(state)
-            timed["index_seconds"] = time.perf_counter() - started
-            del passages
-    finally:
-        generation_module.DenseIndex = original  # type: ignore[misc]
+    with generation_module.GenerationWriter(data_dir, count, base_vectors.shape[1]) as writer:
+        started = time.perf_counter()
+        build_store(data_dir, sentences, base_vectors, writer.vectors)
+        timed["store_seconds"] = time.perf_counter() - started
+        print(f"{count}: store written in {timed['store_seconds']:.0f} s", flush=True)
+        generation_module.DenseIndex = TimedDense  # type: ignore[misc]
+        try:
+            with Store.open(data_dir) as store:
+                keys, hashes = store.passage_keys()
+                state = IndexState(checksum_passages(model, keys, hashes), model, base_vectors.shape[1], len(keys))
+                del hashes
+                started = time.perf_counter()
+                with store.transaction():
+                    writer.finish(state, keys, store.stream_passages_in_key_order())
+                    store.set_index_state(state)
+                timed["index_seconds"] = time.perf_counter() - started
+        finally:
+            generation_module.DenseIndex = original  # type: ignore[misc]
     return timed
 
 
@@ -160,6 +167,8 @@ def serve_and_measure(data_dir: Path, model_cache: Path, rounds: int) -> dict[st
     questions = [c.turns[-1] for c in load_suite(SUITE)] + QUERIES
     query_vectors = embedder.embed(questions)
     before = peak_memory_mib()
+    model_anon = resident_mib().get("anon", before)
+    peaks = MemoryPeaks().__enter__()
     opened = time.perf_counter()
     index = PassageIndex.open(data_dir, embedder)
     open_seconds = time.perf_counter() - opened
@@ -178,12 +187,15 @@ def serve_and_measure(data_dir: Path, model_cache: Path, rounds: int) -> dict[st
             index.generation.lexical.search(question, 50)
             times["bm25"].append((time.perf_counter() - started) * 1000)
     serving_peak = peak_memory_mib()
+    peaks.__exit__()
     found = [index.generation.dense.search(v, 10)[0] for v in query_vectors]
     exact = exact_top(np.asarray(index.generation.vectors), query_vectors, 10)
     recall = float(np.mean([len(set(f.tolist()) & set(e.tolist())) / 10 for f, e in zip(found, exact, strict=True)]))
     result = {
         "kind": index.generation.dense.kind, "open_seconds": open_seconds, "model_mib": before,
-        "serving_peak_mib": serving_peak, "dense_recall_at_10": recall, "queries": len(questions) * rounds,
+        "serving_peak_mib": serving_peak, "anon_peak_mib": peaks.peaks.get("anon", serving_peak),
+        "model_anon_mib": model_anon, "mapped_peak_mib": peaks.peaks.get("file", 0.0),
+        "dense_recall_at_10": recall, "queries": len(questions) * rounds,
         "latency": {name: p50_p95(values) for name, values in times.items()},
         "p99_search": percentile(times["search"], 0.99),
     }
@@ -277,6 +289,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--types-at", type=int, default=100_000, help="compare FAISS types at this size (0: skip)")
     parser.add_argument("--keep", type=Path, help="build each size in DIR/scale-<size> and keep it")
+    parser.add_argument("--measure-kept", action="store_true",
+                        help="with --keep: a size kept by an earlier run is measured again, not rebuilt")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the measuring child process
     args = parser.parse_args()
     if args.serve:
@@ -290,28 +304,34 @@ def main() -> None:
     for size in args.sizes:
         with tempfile.TemporaryDirectory(dir=Path("var")) as scratch:
             data_dir = args.keep / f"scale-{size}" if args.keep else Path(scratch)
-            shutil.rmtree(data_dir, ignore_errors=True)
-            data_dir.mkdir(parents=True)
-            started = time.perf_counter()
-            vectors = build_store(data_dir, sentences, base_vectors, size)
-            store_seconds = time.perf_counter() - started
-            print(f"{size}: store written in {store_seconds:.0f} s", flush=True)
-            timed = build_index(data_dir, vectors, Embedder.load(args.model_cache).name)
-            del vectors
-            build_peak = peak_memory_mib()
+            built_before = data_dir / BUILD_RECORD
+            if args.measure_kept and built_before.exists():  # built by an earlier run: measure it again
+                timed = json.loads(built_before.read_text(encoding="utf-8"))
+            else:
+                shutil.rmtree(data_dir, ignore_errors=True)
+                data_dir.mkdir(parents=True)
+                with MemoryPeaks() as builder:
+                    timed = build(data_dir, sentences, base_vectors, size, Embedder.load(args.model_cache).name)
+                timed["build_peak"] = builder.peaks.get("anon", peak_memory_mib())
+                timed["build_mapped"] = builder.peaks.get("file", 0.0)
+                built_before.write_text(json.dumps(timed), encoding="utf-8")
             print(f"{size}: index built in {timed['index_seconds']:.0f} s (FAISS {timed['faiss_seconds']:.0f} s), "
-                  f"builder peak {build_peak:.0f} MiB", flush=True)
+                  f"builder peak {timed['build_peak']:.0f} MiB own + {timed['build_mapped']:.0f} MiB of mapped "
+                  "files", flush=True)
             child = subprocess.run(
                 [sys.executable, "-m", "tests.bench.scale", "--serve", str(data_dir), "--rounds", str(args.rounds),
                  "--model-cache", str(args.model_cache)], capture_output=True, text=True, check=True)
             served = json.loads(child.stdout.strip().splitlines()[-1])
             index_mib = directory_mib(data_dir / "index")
-            store_mib = directory_mib(data_dir) - index_mib
+            store_mib = directory_mib(data_dir) - index_mib - built_before.stat().st_size / 2**20
         row = {
-            "passages": size, "FAISS type": served["kind"], "store write s": round(store_seconds),
+            "passages": size, "FAISS type": served["kind"], "store write s": round(timed["store_seconds"]),
             "index build s": round(timed["index_seconds"]), "FAISS build s": round(timed["faiss_seconds"], 1),
-            "builder peak MiB": round(build_peak), "server peak MiB": round(served["serving_peak_mib"]),
-            "of which index MiB": round(served["serving_peak_mib"] - served["model_mib"]),
+            "builder peak MiB": round(timed["build_peak"]), "builder mapped MiB": round(timed["build_mapped"]),
+            "server peak MiB": round(served["anon_peak_mib"]),
+            "of which index MiB": round(served["anon_peak_mib"] - served["model_anon_mib"]),
+            "server mapped MiB": round(served["mapped_peak_mib"]),
+            "server VmHWM MiB": round(served["serving_peak_mib"]),
             "open s": round(served["open_seconds"], 1),
             "search p50 ms": served["latency"]["search"]["p50"], "search p95 ms": served["latency"]["search"]["p95"],
             "dense p95 ms": served["latency"]["dense"]["p95"], "BM25 p95 ms": served["latency"]["bm25"]["p95"],

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.dense import EXACT_BELOW, DenseIndex, index_kind, ivf_cells
 
@@ -52,3 +53,28 @@ def test_searching_an_empty_index_finds_nothing() -> None:
     index = DenseIndex.build(np.zeros((0, 8), dtype=np.float32))
     positions, scores = index.search(np.ones(8, dtype=np.float32), 5)
     assert len(positions) == len(scores) == 0
+
+
+def test_from_the_pq_threshold_candidates_are_scored_again_exactly_from_mapped_vectors(tmp_path: Path) -> None:
+    np.save(tmp_path / "vectors.npy", clustered_vectors(10_000, dimension=64))
+    vectors = np.load(tmp_path / "vectors.npy", mmap_mode="r")  # built from the file, never read whole
+    built = DenseIndex.build(vectors, exact_below=1_000, pq_from=5_000)
+    assert " pq64 " in built.kind
+    built.save(tmp_path)
+    with pytest.raises(ValueError, match="float vectors"):
+        DenseIndex.load(tmp_path)
+    loaded = DenseIndex.load(tmp_path, vectors)
+    exact = DenseIndex.build(vectors)
+    agree = []
+    for row in range(0, 10_000, 250):
+        query = np.asarray(vectors[row])
+        found, scores = loaded.search(query, 10)
+        assert np.allclose(scores, np.asarray(vectors[found]) @ query, atol=1e-5)  # cosines, not PQ estimates
+        assert found[0] == row and list(scores) == sorted(scores, reverse=True)
+        agree.append(len(set(found.tolist()) & set(exact.search(query, 10)[0].tolist())) / 10)
+    assert np.mean(agree) >= 0.9
+
+
+def test_index_kinds_by_size() -> None:
+    assert index_kind(1_000_000).endswith(",SQ8")
+    assert index_kind(10_000_000) == "IVF8192,PQ64"
