@@ -52,6 +52,11 @@ class BadSessionId(ValueError):
     """A session id that is not 1-128 letters, digits or _.:-"""
 
 
+def check_session_id(session_id: str) -> None:
+    """Refuse an id that is not 1-128 letters, digits or _.:- characters (BadSessionId)."""
+    if not SESSION_ID.fullmatch(session_id):
+        raise BadSessionId(f"session_id must be 1-128 letters, digits or _.:- characters, got {session_id!r:.60}")
+
 class SessionsUnavailable(RuntimeError):
     """The conversations' store does not answer just now (a shared Redis down); the message says where."""
 
@@ -100,8 +105,7 @@ class SessionStore:
         """
         if session_id is None:
             return Conversation(new_session_id())
-        if not SESSION_ID.fullmatch(session_id):
-            raise BadSessionId(f"session_id must be 1-128 letters, digits or _.:- characters, got {session_id!r:.60}")
+        check_session_id(session_id)
         with self._lock:
             row = self._connection.execute(
                 "SELECT updated, turns FROM conversations WHERE channel = ? AND id = ?", (channel, session_id)

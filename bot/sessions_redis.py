@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.conversation import Conversation, Turn
-from bot.sessions import NAMES_ITS_OWN, SESSION_ID, BadSessionId, Channel, SessionsUnavailable, new_session_id
+from bot.sessions import NAMES_ITS_OWN, Channel, SessionsUnavailable, check_session_id, new_session_id
 
 if TYPE_CHECKING:
     import redis
@@ -80,8 +80,7 @@ class RedisSessionStore:
         """
         if session_id is None:
             return Conversation(new_session_id())
-        if not SESSION_ID.fullmatch(session_id):
-            raise BadSessionId(f"session_id must be 1-128 letters, digits or _.:- characters, got {session_id!r:.60}")
+        check_session_id(session_id)
         with self._reached():
             stored: Any = self.client.get(self._key(channel, session_id))
         if stored is None:
