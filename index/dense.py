@@ -10,7 +10,7 @@ nprobe 32 finds 98.6% of the exact top 10 in 0.2 ms, from a 38 MiB index built i
 11 s into 172 MiB and finds 88% at faiss' default efSearch. IVF rather than HNSW because every ingest
 rebuilds the index from scratch, so build time and memory count, and IVF's recall is one knob (nprobe).
 
-From `PQ_FROM` passages even one byte per dimension is too much for a server (3.8 GiB at 10M) and a sixteenth
+From `PQ_FROM` passages even one byte per dimension is too much for a server (3.6 GiB at 10M) and a sixteenth
 of the cells too many to scan, so the codes are product-quantised (`PQ_BYTES` bytes a vector) and a query
 scans 1/`PQ_PROBE_SHARE` of the cells; PQ scores are rough, so the best `RERANK` x k candidates are scored
 again exactly against the float vectors, which stay on disk memory-mapped (a few hundred rows read a query).
@@ -34,7 +34,7 @@ MIN_IVF = 1_000  # k-means needs a few hundred vectors to find cells; below this
 TRAIN_PER_CELL = 40  # k-means sample per cell: faiss asks for at least 39
 TRAIN_ITERATIONS = 10  # k-means rounds: cells barely move after ten, and training is most of the build
 PROBE_SHARE = 16  # scan 1/16 of the cells per query: recall@10 0.986 of exact at 100k, 0.2 ms
-PQ_FROM = 2_000_000  # from here, IVF-PQ: SQ8 codes would pass 730 MiB, and a scan of 1/16 of them ~15 ms
+PQ_FROM = 2_000_000  # from here, IVF-PQ: SQ8 codes would pass 730 MiB (PQ64 codes: 122 MiB)
 PQ_BYTES = 64  # one byte for each 6 of the 384 dimensions
 PQ_PROBE_SHARE = 32
 RERANK = 4  # candidates per result scored again exactly (IVF-PQ only)

@@ -72,10 +72,9 @@ class _Shard:
 
         Every posting of the query's terms is summed, then only the passages that scored are ranked: bm25s'
         retrieve partitions all `size` scores, mostly zeros (tests/bench/bm25_topk.py). Same scores (bm25s'
-        Lucene variant scores only postings). A question reads about half a million postings at a million
-        passages; MaxScore (scoring by bisection only passages holding the rarer terms) was slower on the
-        bench's questions (ten or more terms, flat highest postings, k = 50), and a pool of the passages best
-        on the rarer terms kept 83-90% of the top 50 for half the time, so the sum is exact and made fast.
+        Lucene variant scores only postings). Pruning was tried on the bench's questions (ten or more terms,
+        k = 50) and lost: MaxScore ran slower than the sum, and a pool of the passages best on the rarer
+        terms kept only 83-90% of the exact top 50 for half the time.
         """
         scores = np.zeros(self.size, dtype=np.float32)
         for column in self.columns(tokens):
@@ -112,6 +111,7 @@ class _Shard:
     def _factor(self, column: int) -> float:
         """What a column's scores are multiplied by: global idf / this shard's idf (1 for a single shard)."""
         return float(self.scale[column]) if self.scale is not None else 1.0
+
 
 def _add_postings(scores: np.ndarray, held: np.ndarray, weights: np.ndarray, factor: float) -> None:
     """`scores[held] += weights * factor`: in scipy's compiled CSC kernel when the types allow (3-4x faster than
