@@ -104,7 +104,7 @@ class GenerationWriter:
         vectors = np.load(self.scratch / VECTORS_FILE, mmap_mode="r")
         DenseIndex.build(vectors).save(self.scratch)
         table = PassageTableWriter(self.scratch, len(keys))
-        lexical = LexicalBuilder()
+        lexical = LexicalBuilder(self.scratch)
         for batch in _batched(passages, PASSAGE_BATCH):
             table.add(batch)
             lexical.add([p.text for p in batch])

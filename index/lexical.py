@@ -52,6 +52,7 @@ class _Shard:
     holding: np.ndarray  # per column: how many of the shard's passages hold its token (its postings' length)
     scale: np.ndarray | None = None  # per column: global idf / shard idf (None with a single shard)
     checked: set[int] = field(default_factory=set)  # columns whose rows `_postings` found inside the shard
+    saved_in: Path | None = None  # the folder of the files its postings are mapped from, if any
 
     @classmethod
     def of(cls, start: int, size: int, retriever: bm25s.BM25, vocabulary: int) -> _Shard:
@@ -164,11 +165,13 @@ class LexicalIndex:
                 retriever = bm25s.BM25.load(str(shard_dir), mmap=True, show_progress=False)
                 count = int(np.load(shard_dir / "size.npy"))
                 shards.append(_Shard.of(start, count, retriever, vocabulary))
+                shards[-1].saved_in = shard_dir
                 start += count
             if start != size:
                 raise ValueError(f"{path} indexes {start} passages, not {size}")
         elif size:
             shards.append(_Shard.of(0, size, bm25s.BM25.load(str(path), mmap=True, show_progress=False), vocabulary))
+            shards[0].saved_in = path
         return cls(shards, tokenizer, size)
 
     def save(self, folder: Path) -> None:
@@ -176,7 +179,8 @@ class LexicalIndex:
         path = folder / FOLDER_NAME
         path.mkdir(parents=True, exist_ok=True)
         if len(self.shards) == 1:
-            self.shards[0].retriever.save(str(path), show_progress=False)
+            if self.shards[0].saved_in != path:
+                self.shards[0].retriever.save(str(path), show_progress=False)
         else:
             for number, shard in enumerate(self.shards):
                 _save_shard(path, number, shard)
@@ -228,10 +232,15 @@ class LexicalIndex:
 
 
 class LexicalBuilder:
-    """Builds a LexicalIndex from texts given in position order, a shard at a time."""
+    """Builds a LexicalIndex from texts given in position order, a shard at a time.
 
-    def __init__(self) -> None:
+    Given a folder, a sharded index writes each shard there as it fills and keeps only its memory-mapped
+    postings, so building holds one shard's token ids and matrices at a time however many shards there are.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
         self.tokenizer = _tokenizer()
+        self.folder = folder
         self.shards: list[_Shard] = []
         self.pending: list[list[int]] = []
         self.size = 0
@@ -242,28 +251,36 @@ class LexicalBuilder:
         self.pending.extend(ids)
         self.size += len(texts)
         while len(self.pending) >= SHARD_PASSAGES and self.size > SHARD_PASSAGES:
-            self._index(self.pending[:SHARD_PASSAGES])
+            self._index(self.pending[:SHARD_PASSAGES], sharded=True)
             del self.pending[:SHARD_PASSAGES]
 
     def finish(self) -> LexicalIndex:
-        """The index of every text added."""
+        """The index of every text added (with a folder: written there, but for the vocabulary `save` writes)."""
         if self.pending or not self.shards and self.size:
-            self._index(self.pending)
+            self._index(self.pending, sharded=bool(self.shards))
             self.pending = []
         return LexicalIndex(self.shards, self.tokenizer, self.size)
 
-    def _index(self, ids: list[list[int]]) -> None:
+    def _index(self, ids: list[list[int]], sharded: bool) -> None:
         retriever = bm25s.BM25()
         retriever.index(ids, show_progress=False)
         start = self.shards[-1].start + self.shards[-1].size if self.shards else 0
-        self.shards.append(_Shard.of(start, len(ids), retriever, len(self.tokenizer.stem_to_sid) + 1))
+        shard = _Shard.of(start, len(ids), retriever, len(self.tokenizer.stem_to_sid) + 1)
+        if sharded and self.folder is not None:  # write it now and let its matrices go
+            shard_dir = _save_shard(self.folder / FOLDER_NAME, len(self.shards), shard)
+            shard.retriever = bm25s.BM25.load(str(shard_dir), mmap=True, show_progress=False)
+            shard.saved_in = shard_dir
+        self.shards.append(shard)
 
 
-def _save_shard(path: Path, number: int, shard: _Shard) -> None:
+def _save_shard(path: Path, number: int, shard: _Shard) -> Path:
+    """Write `shard` as shard `number` of the index in `path` (unless it is that shard's files already)."""
     shard_dir = path / f"{SHARD_PREFIX}{number:04d}"
-    shard_dir.mkdir(parents=True, exist_ok=True)
-    shard.retriever.save(str(shard_dir), show_progress=False)
-    np.save(shard_dir / "size.npy", np.int64(shard.size))
+    if shard.saved_in != shard_dir:  # saving memory-mapped postings over their own file would truncate it
+        shard_dir.mkdir(parents=True, exist_ok=True)
+        shard.retriever.save(str(shard_dir), show_progress=False)
+        np.save(shard_dir / "size.npy", np.int64(shard.size))
+    return shard_dir
 
 
 def _scale_to_global_idf(shards: list[_Shard], vocabulary: int, documents: int) -> None:

@@ -60,6 +60,7 @@ NOTES = [
     "'of which index': the server's peak less what it held with the model loaded and the questions embedded",
 ]
 BUILD_RECORD = "bench-build.json"  # in a kept data directory: how its build went
+STORE_RECORD = "bench-store.json"  # in a kept data directory: its store is whole (an index build may follow)
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’]))\s+")
 
 
@@ -91,18 +92,21 @@ def synthetic_passages(
         yield texts, bases
 
 
-def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, out: np.ndarray) -> None:
-    """Write `len(out)` synthetic passages in articles of ten, and their vectors into `out` in key order."""
+def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, out: np.ndarray,
+                write: bool = True) -> None:
+    """Write `len(out)` synthetic passages in articles of ten, and their vectors into `out` in key order; with
+    `write` false the store holds them already (same seeds, same passages) and only the vectors are made."""
     rng = np.random.default_rng(1)
     keys_seen: list[int] = []
     articles: list[Article] = []
     passages: list[Passage] = []
-    with Store.open(data_dir) as store:
+    with Store.open(data_dir, read_only=not write) as store:
 
         def flush() -> None:
-            with store.transaction():
-                store.write_articles(articles)
-                keys_seen.extend(store.insert_passages(passages))
+            if write:
+                with store.transaction():
+                    store.write_articles(articles)
+                    keys_seen.extend(store.insert_passages(passages))
             articles.clear()
             passages.clear()
 
@@ -122,7 +126,9 @@ def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.nda
             if len(passages) >= BATCH:
                 flush()
         flush()
-    assert np.all(np.diff(np.asarray(keys_seen)) > 0), "passage keys are given in insertion order"
+        kept = store.coverage_counts()["passages"]
+    assert kept == row, f"the store in {data_dir} holds {kept} passages, not {row}"
+    assert not write or np.all(np.diff(np.asarray(keys_seen)) > 0), "passage keys are given in insertion order"
 
 
 def build(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, count: int,
@@ -140,11 +146,20 @@ def build(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, 
             timed["faiss_seconds"] = time.perf_counter() - started
             return built
 
+    kept_store = data_dir / STORE_RECORD
+    for scratch in (data_dir / "index").glob(".building-*"):  # an earlier build's, killed midway
+        shutil.rmtree(scratch)
     with generation_module.GenerationWriter(data_dir, count, base_vectors.shape[1]) as writer:
         started = time.perf_counter()
-        build_store(data_dir, sentences, base_vectors, writer.vectors)
-        timed["store_seconds"] = time.perf_counter() - started
-        print(f"{count}: store written in {timed['store_seconds']:.0f} s", flush=True)
+        if kept_store.exists():  # a build killed after its store was written: the store is reused
+            build_store(data_dir, sentences, base_vectors, writer.vectors, write=False)
+            timed["store_seconds"] = json.loads(kept_store.read_text(encoding="utf-8"))["store_seconds"]
+            print(f"{count}: kept store reused, vectors made again in {time.perf_counter() - started:.0f} s")
+        else:
+            build_store(data_dir, sentences, base_vectors, writer.vectors)
+            timed["store_seconds"] = time.perf_counter() - started
+            kept_store.write_text(json.dumps({"store_seconds": timed["store_seconds"]}), encoding="utf-8")
+            print(f"{count}: store written in {timed['store_seconds']:.0f} s", flush=True)
         generation_module.DenseIndex = TimedDense  # type: ignore[misc]
         try:
             with Store.open(data_dir) as store:
@@ -308,8 +323,9 @@ def main() -> None:
             if args.measure_kept and built_before.exists():  # built by an earlier run: measure it again
                 timed = json.loads(built_before.read_text(encoding="utf-8"))
             else:
-                shutil.rmtree(data_dir, ignore_errors=True)
-                data_dir.mkdir(parents=True)
+                if not (args.measure_kept and (data_dir / STORE_RECORD).exists()):
+                    shutil.rmtree(data_dir, ignore_errors=True)
+                data_dir.mkdir(parents=True, exist_ok=True)
                 with MemoryPeaks() as builder:
                     timed = build(data_dir, sentences, base_vectors, size, Embedder.load(args.model_cache).name)
                 timed["build_peak"] = builder.peaks.get("anon", peak_memory_mib())
@@ -323,7 +339,7 @@ def main() -> None:
                  "--model-cache", str(args.model_cache)], capture_output=True, text=True, check=True)
             served = json.loads(child.stdout.strip().splitlines()[-1])
             index_mib = directory_mib(data_dir / "index")
-            store_mib = directory_mib(data_dir) - index_mib - built_before.stat().st_size / 2**20
+            store_mib = directory_mib(data_dir / "stores")
         row = {
             "passages": size, "FAISS type": served["kind"], "store write s": round(timed["store_seconds"]),
             "index build s": round(timed["index_seconds"]), "FAISS build s": round(timed["faiss_seconds"], 1),

@@ -9,7 +9,7 @@ import pytest
 import Stemmer
 
 import index.lexical as lexical_module
-from index.lexical import LexicalIndex
+from index.lexical import LexicalBuilder, LexicalIndex
 
 WORDS = ("turnout ballot council ward seat majority swing recount candidate polling station count leader "
          "manifesto coalition hustings canvass marginal incumbent deposit").split()
@@ -69,6 +69,30 @@ def test_a_sharded_index_saves_loads_and_counts_holders_across_shards(
     assert loaded.passages_holding(Stemmer.Stemmer("english").stemWord("hustings")) == holders > 0
     with pytest.raises(ValueError, match="indexes 3000 passages"):
         LexicalIndex.load(tmp_path, size=2_000)
+
+
+def test_a_builder_with_a_folder_writes_each_shard_as_it_fills_and_keeps_it_mapped(
+    texts: list[str], sharded: LexicalIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lexical_module, "SHARD_PASSAGES", 1_000)
+    builder = LexicalBuilder(tmp_path)
+    for start in range(0, 2_100, 300):
+        builder.add(texts[start : start + 300])
+    shard_dirs = sorted((tmp_path / lexical_module.FOLDER_NAME).glob("shard-*"))
+    assert [d.name for d in shard_dirs] == ["shard-0000", "shard-0001"]  # written before the build ends
+    assert all(isinstance(s.retriever.scores["data"], np.memmap) for s in builder.shards)  # not held in memory
+    builder.add(texts[2_100:])
+    built = builder.finish()
+    built.save(tmp_path)  # the vocabulary; the shards mapped from these files are left as they are
+    loaded = LexicalIndex.load(tmp_path, size=len(texts))
+    assert len(loaded.shards) == 3
+    for query in QUERIES:
+        for index in (built, loaded):
+            assert all(np.array_equal(a, b) for a, b in zip(index.search(query, 10), sharded.search(query, 10),
+                                                            strict=True))
+    loaded.save(tmp_path)  # saving a loaded index where it lies rewrites nothing
+    again = LexicalIndex.load(tmp_path, size=len(texts))
+    assert np.array_equal(again.search("recount", 10)[0], sharded.search("recount", 10)[0])
 
 
 def test_search_ranks_best_first_with_ties_in_position_order() -> None:
