@@ -18,10 +18,10 @@ from index.generation import (
     FILL_BATCH,
     GenerationWriter,
     IndexOutOfDate,
-    checksum_passages,
     load_generation,
     load_vectors,
     prune_generations,
+    stored_checksum,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -224,12 +224,14 @@ def _commit(
         store.delete_articles(deletions)
         store.delete_passages([a.id for a in upserts])
         new_keys = store.insert_passages(new_passages)
-        keys, text_hashes = store.passage_keys()
+        keys, checksum = stored_checksum(store, embedder.name)  # read in batches: no hash per passage held
         vector_of_key = {k: vector_of_text[p.text_hash] for k, p in zip(new_keys, new_passages, strict=True)}
-        lacking = [k for k in keys.tolist() if k not in vector_of_key and (current is None or k not in current)]
+        held = np.isin(keys, np.asarray(new_keys, dtype=np.int64))
+        if current is not None:
+            held |= np.isin(keys, current.keys)
+        lacking = keys[~held].tolist()
         restored = steps.embed_texts(store.passage_texts(lacking))
         vector_of_key.update(zip(lacking, restored, strict=True))
-        checksum = checksum_passages(embedder.name, keys, text_hashes)
         state = IndexState(checksum, embedder.name, embedder.dimension, len(keys))
         if progress:
             progress("indexing", len(keys), len(keys))

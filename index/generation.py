@@ -103,12 +103,12 @@ class GenerationWriter:
         np.save(self.scratch / "keys.npy", keys.astype(np.int64))
         vectors = np.load(self.scratch / VECTORS_FILE, mmap_mode="r")
         DenseIndex.build(vectors).save(self.scratch)
-        table = PassageTableWriter(self.scratch, len(keys))
         lexical = LexicalBuilder(self.scratch)
-        for batch in _batched(passages, PASSAGE_BATCH):
-            table.add(batch)
-            lexical.add([p.text for p in batch])
-        table.finish()
+        with PassageTableWriter(self.scratch, len(keys)) as table:
+            for batch in _batched(passages, PASSAGE_BATCH):
+                table.add(batch)
+                lexical.add([p.text for p in batch])
+            table.finish()
         lexical.finish().save(self.scratch)
         (self.scratch / MANIFEST).write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
         _fsync_tree(self.scratch)

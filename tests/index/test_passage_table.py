@@ -32,3 +32,13 @@ def test_a_truncated_text_file_is_refused_on_load(tmp_path: Path) -> None:
     texts.write_bytes(texts.read_bytes()[:-3])
     with pytest.raises(ValueError, match=TEXTS_FILE):
         PassageTable.load(tmp_path)
+
+
+def test_an_article_s_positions_come_in_order_wherever_its_passages_lie(tmp_path: Path) -> None:
+    interleaved = [*PASSAGES, Passage("b-article", 1, 28, 40, "Turnout fell."), Passage("c-article", 0, 0, 5, "Hull.")]
+    write_passage_table(tmp_path, interleaved)
+    table = PassageTable.load(tmp_path)
+    assert table.positions_of("a-article").tolist() == [1, 2]
+    assert table.positions_of("b-article").tolist() == [0, 3]
+    assert table.positions_of("c-article").tolist() == [4]
+    assert table.positions_of("no-such-article").tolist() == []
