@@ -114,8 +114,8 @@ PEER_VENVS := .venv-llamaindex .venv-haystack
 
 peers: $(addsuffix /installed,$(PEER_VENVS)) ## Create the peer frameworks' virtualenvs (LlamaIndex, Haystack)
 
-bench-peers: setup peers ## hustings vs LlamaIndex vs Haystack: ingest rate, latency, recall@5, MRR (one run, alternating)
-	$(BIN)/python -m tests.bench.peers.compare --shared $(SHARED)
+bench-peers: setup peers ## hustings vs LlamaIndex, Haystack (default, fast configs): ingest, p50/p95, recall, MRR; PEERS_ARGS='--corpus politics --only ...'
+	$(BIN)/python -m tests.bench.peers.compare --shared $(SHARED) $(PEERS_ARGS)
 
 bench-scale: setup ## 100k and 1M synthetic passages (real sentences, derived vectors): build time, memory, p95
 	$(BIN)/python -m tests.bench.scale --shared $(SHARED) --keep var/bench/scale-data

@@ -1,55 +1,48 @@
 """hustings against LlamaIndex and Haystack: the same corpus, model and queries, in one alternating run.
 
-Run with `make bench-peers` (which builds .venv-llamaindex and .venv-haystack first). Corpus: the seeds plus
-every non-duplicate BBC politics article, read once by hustings' reader so every system gets the same ids and
-text. Each peer runs in its own virtualenv as a subprocess (protocol.py) with the same local all-MiniLM-L6-v2
-and chunks of about 128 model tokens. Prints, per system: ingest passages/s, search latency p50/p95 (k=5,
-queries interleaved across systems, each timed inside its process once all are idle), recall@5 and MRR@10 of a
-gold passage over the coverage suite (is_gold: a chunk of a cited article holding an expected word), and hustings'
-ratios.
+Run with `make bench-peers` (which builds .venv-llamaindex and .venv-haystack first). Corpus (`--corpus`): "all",
+the seeds plus every non-duplicate BBC article (about 11,000 hustings passages), or "politics", the seeds plus the
+BBC politics articles; read once by hustings' reader so every system gets the same ids and text. Each peer runs in
+its own virtualenv as a subprocess (protocol.py), one per configuration (systems.py): the framework's defaults
+(fp32 torch all-MiniLM-L6-v2, in-memory stores, dense or BM25 alone) and what a speed-minded user would pick (BM25
+and dense fused by reciprocal rank, LlamaIndex on FAISS), the latter with fp32 torch and with hustings' own int8
+ONNX export, so the table separates model, store and framework. Chunks are about 128 model tokens everywhere.
+Prints, per system: ingest passages/s, search latency p50/p95 (k=5, queries interleaved across systems, each timed
+inside its process once all are idle), recall@5 and MRR@10 of a gold passage over the coverage suite (is_gold: a
+chunk of a cited article holding an expected word), peak memory, and hustings' ratios. `--only` picks peer rows.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from bot.evaluate import Case, load_suite
 from corpus.readers import read_articles
 from corpus.records import Article
 from index.build import ingest
-from index.embed import Embedder, _package_model_path
-from index.hybrid import PassageIndex
+from index.embed import Embedder, _onnx_file, _package_model_path, _quantization_config, export_model
+from index.hybrid import MIN_CANDIDATES, PassageIndex
 from tests.bench.ingest import bbc_paths
 from tests.bench.passages import SUITE, is_gold
+from tests.bench.peers.process import Models, Peer, settle
+from tests.bench.peers.systems import HUSTINGS, PEER_KEYS, PROCESSES, System, select_systems
 from tests.bench.record import p50_p95, write_result
 
-ROOT = Path(__file__).resolve().parents[3]
 K = 5
 DEPTH = 10  # MRR is over the first 10 results
-# Between two timed queries, wait until every system's process is idle: torch's and ONNX Runtime's worker
-# threads spin on after their work (measured: a peer burns a whole core through a 50 ms pause, and the
-# system timed next ran 2x slower), so a fixed pause would time each system on a half-busy machine.
-QUIET_WINDOW_S = 0.02
-QUIET_CPU_NS = 1_000_000  # under 1 ms of CPU across the processes in one window counts as idle
-QUIET_LIMIT_S = 2.0
-OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
 @dataclass
 class Outcome:
     """One system's figures."""
 
-    name: str
+    system: System
     passages: int = 0
     ingest_seconds: float = 0.0
     load: str = ""  # the machine's 1-minute load average before and after ingesting (it is shared)
@@ -60,82 +53,26 @@ class Outcome:
     reciprocal: float = 0.0
     peak_mib: float = 0.0
 
-
-class Peer:
-    """A peer framework in its own virtualenv, spoken to in JSON lines."""
-
-    def __init__(self, name: str, venv: str, module: str, model: Path) -> None:
-        python = ROOT / venv / "bin" / "python"
-        if not python.exists():
-            raise SystemExit(f"{python} is missing: run `make peers`")
-        self.name = name
-        self.process = subprocess.Popen(
-            [str(python), "-m", module, "--model", str(model)], cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, **OFFLINE},
-        )
-        self._read()  # {"ready": true} once the model is loaded
-
-    def _read(self) -> dict[str, Any]:
-        stdout: IO[str] = self.process.stdout  # type: ignore[assignment]
-        line = stdout.readline()
-        if not line:
-            raise SystemExit(f"{self.name} stopped (exit {self.process.wait()}); see its output above")
-        reply: dict[str, Any] = json.loads(line)
-        if "error" in reply:
-            raise SystemExit(f"{self.name}: {reply['error']}\n{reply.get('trace', '')}")
-        return reply
-
-    def call(self, op: str, **fields: Any) -> dict[str, Any]:
-        """Send one request and wait for its reply."""
-        stdin: IO[str] = self.process.stdin  # type: ignore[assignment]
-        stdin.write(json.dumps({"op": op, **fields}) + "\n")
-        stdin.flush()
-        return self._read()
-
-    def peak_mib(self) -> float:
-        """The peer process's peak resident memory (VmHWM)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-    def close(self) -> None:
-        """Ask the peer to stop and wait for it."""
-        stdin: IO[str] = self.process.stdin  # type: ignore[assignment]
-        stdin.write(json.dumps({"op": "quit"}) + "\n")
-        stdin.close()
-        self.process.wait(timeout=60)
-
-
-def cpu_ns(pids: list[int]) -> int:
-    """CPU time the processes' threads have used so far (the calling thread, which polls, left out)."""
-    total, me = 0, threading.get_native_id()
-    for pid in pids:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            if int(task.name) == me:
-                continue
-            try:
-                total += int((task / "schedstat").read_text().split()[0])
-            except (OSError, ValueError):  # a thread that ended while we looked
-                pass
-    return total
-
-
-def settle(pids: list[int]) -> None:
-    """Wait until the processes stop using CPU (their worker threads' spinning is over), at most a while."""
-    deadline = time.monotonic() + QUIET_LIMIT_S
-    before = cpu_ns(pids)
-    while time.monotonic() < deadline:
-        time.sleep(QUIET_WINDOW_S)
-        now = cpu_ns(pids)
-        if now - before < QUIET_CPU_NS:
-            return
-        before = now
+    @property
+    def name(self) -> str:
+        """The system's name in the report."""
+        return self.system.name
 
 
 def read_corpus(paths: list[Path]) -> list[Article]:
     """The articles as hustings reads them (ids, text); unreadable files are left out, as ingest does."""
     return [item for item in read_articles(paths) if isinstance(item, Article)]
+
+
+def corpus_paths(shared: Path, corpus: str) -> list[Path]:
+    """The seeds and the BBC articles of `corpus`: "all" (every non-duplicate one) or "politics"."""
+    bbc = bbc_paths(shared)
+    return [shared / "corpus" / "seeds", *(p for p in bbc if corpus == "all" or p.parent.name == "politics")]
+
+
+def candidates(k: int) -> int:
+    """How many each retriever of a fused peer fetches: hustings' candidate depth (PassageIndex.search)."""
+    return max(MIN_CANDIDATES, 4 * k)
 
 
 def score(outcome: Outcome, case: Case, hits: list[tuple[str, str]]) -> None:
@@ -153,43 +90,49 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--model-cache", type=Path, default=Path.home() / ".cache" / "hustings" / "models")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--corpus", choices=["all", "politics"], default="all")
+    parser.add_argument("--only", nargs="+", choices=PEER_KEYS, metavar="SYSTEM",
+                        help=f"time hustings and these peer rows only: {', '.join(PEER_KEYS)}")
     args = parser.parse_args()
-    paths = [args.shared / "corpus" / "seeds", *(p for p in bbc_paths(args.shared) if p.parent.name == "politics")]
+    systems = select_systems(args.only)
+    paths = corpus_paths(args.shared, args.corpus)
     articles = read_corpus(paths)
     payload = [{"id": a.id, "text": a.text} for a in articles]
     cases = [c for c in load_suite(SUITE) if c.cite]
     queries = [c.turns[-1] for c in cases]
-    model = _package_model_path()
-    print(f"corpus: {len(articles)} articles; {len(cases)} coverage cases; model {model}", flush=True)
+    config = _quantization_config()  # the same int8 export for hustings and the int8 peers
+    models = Models(_package_model_path(), export_model(args.model_cache, config), _onnx_file(config))
+    print(f"corpus {args.corpus}: {len(articles)} articles; {len(cases)} coverage cases; fp32 model {models.fp32}; "
+          f"int8 model {models.int8 / models.onnx_file}", flush=True)
 
-    peers = [Peer("LlamaIndex", ".venv-llamaindex", "tests.bench.peers.llamaindex_peer", model),
-             Peer("Haystack", ".venv-haystack", "tests.bench.peers.haystack_peer", model)]
+    needed = list(dict.fromkeys(s.process for s in systems if s.process))
+    peers = {key: Peer(key, PROCESSES[key], models) for key in needed}
     embedder = Embedder.load(args.model_cache)
     embedder.embed(["warm up the model"])
-    outcomes = {name: Outcome(name) for name in
-                ("hustings", "hustings dense", "hustings BM25", "LlamaIndex", "Haystack dense", "Haystack BM25")}
+    outcomes = {s.name: Outcome(s) for s in systems}
+    quality_only = {name: Outcome(HUSTINGS) for name in ("hustings dense", "hustings BM25")}
     with tempfile.TemporaryDirectory() as scratch:
+        ours = outcomes[HUSTINGS.name]
         # Ingest, one system after the other (each is one long step; the machine is shared, so note the time).
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
         report = ingest(paths, Path(scratch), embedder)
-        outcomes["hustings"].ingest_seconds = time.perf_counter() - started
-        outcomes["hustings"].load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
-        outcomes["hustings"].passages = report.passages_total
+        ours.ingest_seconds = time.perf_counter() - started
+        ours.load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
+        ours.passages = report.passages_total
         chunk_lengths = [embedder.count_tokens(t) for t in _passage_texts(Path(scratch))]
-        outcomes["hustings"].tokens_mean = sum(chunk_lengths) / len(chunk_lengths)
-        outcomes["hustings"].tokens_max = max(chunk_lengths)
-        print(f"hustings: {report.passages_total} passages in {outcomes['hustings'].ingest_seconds:.1f} s", flush=True)
-        for peer in peers:
+        ours.tokens_mean, ours.tokens_max = sum(chunk_lengths) / len(chunk_lengths), max(chunk_lengths)
+        print(f"hustings: {report.passages_total} passages in {ours.ingest_seconds:.1f} s", flush=True)
+        for key, peer in peers.items():
             load_before = os.getloadavg()[0]
             reply = peer.call("ingest", articles=payload)
-            target = outcomes[peer.name if peer.name == "LlamaIndex" else "Haystack dense"]
-            target.load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
-            target.passages, target.ingest_seconds = reply["chunks"], reply["seconds"]
-            target.tokens_mean, target.tokens_max = reply["tokens_mean"], reply["tokens_max"]
-            print(f"{peer.name}: {reply['chunks']} chunks in {reply['seconds']:.1f} s", flush=True)
+            for outcome in outcomes.values():
+                if outcome.system.process == key:  # Haystack's default process serves two rows
+                    outcome.load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
+                    outcome.passages, outcome.ingest_seconds = reply["chunks"], reply["seconds"]
+                    outcome.tokens_mean, outcome.tokens_max = reply["tokens_mean"], reply["tokens_max"]
+            print(f"{key}: {reply['chunks']} chunks in {reply['seconds']:.1f} s", flush=True)
         index = PassageIndex.open(Path(scratch), embedder)
-        llamaindex, haystack = peers
         generation = index.generation
 
         def hustings_search(query: str, k: int) -> tuple[list[tuple[str, str]], float]:
@@ -202,42 +145,40 @@ def main() -> None:
             stored = index.store.passages_by_keys([int(generation.keys[p]) for p in positions])
             return [(s.passage.article_id, s.passage.text) for s in stored]
 
-        def peer_search(peer: Peer, query: str, k: int, mode: str = "dense") -> tuple[list[tuple[str, str]], float]:
-            reply = peer.call("search", query=query, k=k, mode=mode)
+        def search(system: System, query: str, k: int) -> tuple[list[tuple[str, str]], float]:
+            if not system.process:
+                return hustings_search(query, k)
+            reply = peers[system.process].call("search", query=query, k=k, mode=system.mode,
+                                               candidates=candidates(k))
             return [(h["article_id"], h["text"]) for h in reply["hits"]], reply["ms"]
 
-        systems = {
-            "hustings": lambda q, k: hustings_search(q, k),
-            "LlamaIndex": lambda q, k: peer_search(llamaindex, q, k),
-            "Haystack dense": lambda q, k: peer_search(haystack, q, k),
-            "Haystack BM25": lambda q, k: peer_search(haystack, q, k, "bm25"),
-        }
         # Quality (also the warm-up): every system, every case, the first DEPTH results.
         for case, query in zip(cases, queries, strict=True):
-            for name, search in systems.items():
-                score(outcomes[name], case, search(query, DEPTH)[0])
+            for system in systems:
+                score(outcomes[system.name], case, search(system, query, DEPTH)[0])
             vector = embedder.embed([query])[0]
-            score(outcomes["hustings dense"], case, one_retriever(generation.dense.search(vector, DEPTH)[0]))
-            score(outcomes["hustings BM25"], case, one_retriever(generation.lexical.search(query, DEPTH)[0]))
+            score(quality_only["hustings dense"], case, one_retriever(generation.dense.search(vector, DEPTH)[0]))
+            score(quality_only["hustings BM25"], case, one_retriever(generation.lexical.search(query, DEPTH)[0]))
         # Latency: k=5, the systems interleaved query by query, their order rotated, so a busy moment on the
         # shared machine falls on all of them alike.
-        names = list(systems)
-        pids = [os.getpid(), *(peer.process.pid for peer in peers)]
+        pids = [os.getpid(), *(peer.process.pid for peer in peers.values())]
         for round_number in range(args.rounds):
             for n, query in enumerate(queries):
-                shift = (n + round_number) % len(names)
-                for name in names[shift:] + names[:shift]:
+                shift = (n + round_number) % len(systems)
+                for system in systems[shift:] + systems[:shift]:
                     settle(pids)
-                    outcomes[name].times_ms.append(systems[name](query, K)[1])
-        outcomes["LlamaIndex"].peak_mib = llamaindex.peak_mib()
-        outcomes["Haystack dense"].peak_mib = haystack.peak_mib()
+                    outcomes[system.name].times_ms.append(search(system, query, K)[1])
+        for outcome in outcomes.values():
+            if outcome.system.process:
+                outcome.peak_mib = peers[outcome.system.process].peak_mib()
         index.close()
-    for peer in peers:
+    for peer in peers.values():
         peer.close()
-    outcomes["Haystack BM25"].passages = outcomes["Haystack dense"].passages
-    outcomes["Haystack BM25"].ingest_seconds = outcomes["Haystack dense"].ingest_seconds
-    outcomes["Haystack BM25"].load = outcomes["Haystack dense"].load
-    print_and_record(outcomes, len(cases), len(articles))
+    print_and_record(outcomes, quality_only, len(cases), f"{len(articles)} articles ({_corpus_words(args.corpus)})")
+
+
+def _corpus_words(corpus: str) -> str:
+    return "seeds + every non-duplicate BBC article" if corpus == "all" else "seeds + non-duplicate BBC politics"
 
 
 def _passage_texts(data_dir: Path) -> list[str]:
@@ -248,60 +189,73 @@ def _passage_texts(data_dir: Path) -> list[str]:
         return store.passage_texts(keys.tolist())
 
 
-def print_and_record(outcomes: dict[str, Outcome], cases: int, articles: int) -> None:
+def table_row(o: Outcome, cases: int, latency: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """One system's row of the table (its latency also goes into `latency`)."""
+    row: dict[str, Any] = {"system": o.name, f"recall@{K}": f"{o.found / cases:.1%}",
+                           "MRR@10": round(o.reciprocal / cases, 3)}
+    if o.ingest_seconds:
+        row.update({"passages": o.passages, "tokens mean/max": f"{o.tokens_mean:.0f}/{o.tokens_max}",
+                    "ingest passages/s": round(o.passages / o.ingest_seconds, 1), "load during ingest": o.load})
+    if o.times_ms:
+        latency[f"search: {o.name}"] = p50_p95(o.times_ms)
+        row.update({"search p50 ms": latency[f"search: {o.name}"]["p50"],
+                    "search p95 ms": latency[f"search: {o.name}"]["p95"]})
+    if o.peak_mib:
+        row["peak MiB"] = round(o.peak_mib)
+    return row
+
+
+def print_and_record(outcomes: dict[str, Outcome], quality_only: dict[str, Outcome], cases: int, corpus: str) -> None:
     """Print the table and the ratios against hustings, check the issue's goals, write var/bench/peers.json."""
     from tests.bench.record import peak_memory_mib
 
-    outcomes["hustings"].peak_mib = peak_memory_mib()
-    rows: list[dict[str, Any]] = []
+    ours = outcomes[HUSTINGS.name]
+    ours.peak_mib = peak_memory_mib()
     latency: dict[str, dict[str, float]] = {}
-    for o in outcomes.values():
-        row: dict[str, Any] = {"system": o.name, f"recall@{K}": f"{o.found / cases:.1%}",
-                               "MRR@10": round(o.reciprocal / cases, 3)}
-        if o.ingest_seconds:
-            row.update({"passages": o.passages, "tokens mean/max": f"{o.tokens_mean:.0f}/{o.tokens_max}",
-                        "ingest passages/s": round(o.passages / o.ingest_seconds, 1), "load during ingest": o.load})
-        if o.times_ms:
-            latency[f"search: {o.name}"] = p50_p95(o.times_ms)
-            row.update({"search p50 ms": latency[f"search: {o.name}"]["p50"],
-                        "search p95 ms": latency[f"search: {o.name}"]["p95"]})
-        if o.peak_mib:
-            row["peak MiB"] = round(o.peak_mib)
-        rows.append(row)
+    rows = [table_row(o, cases, latency) for o in outcomes.values()]
+    rows[1:1] = [{**table_row(o, cases, latency), "system": name} for name, o in quality_only.items()]
     for row in rows:
         print("  ".join(f"{k}={v}" for k, v in row.items()))
-    ours = outcomes["hustings"]
+    notes = [f"{o.name}: model {o.system.model}; {o.system.retrieval}" for o in outcomes.values()]
     ours_p50, ours_p95 = p50_p95(ours.times_ms).values()
     ours_rate = ours.passages / ours.ingest_seconds
-    notes = []
-    for name in ("LlamaIndex", "Haystack dense", "Haystack BM25"):
-        peer = outcomes[name]
+    peers = [o for o in outcomes.values() if o.system.process]
+    for peer in peers:
         p50, p95 = p50_p95(peer.times_ms).values()
         rate = peer.passages / peer.ingest_seconds
-        line = (f"{name}: hustings search is {p50 / ours_p50:.1f}x faster at p50, {p95 / ours_p95:.1f}x at p95; "
-                f"ingests {ours_rate / rate:.1f}x the passages/s; recall@5 {ours.found - peer.found:+d} cases")
-        notes.append(line)
-        print(line)
-    dense_peers = [outcomes["LlamaIndex"], outcomes["Haystack dense"]]
-    rates = [p.passages / p.ingest_seconds for p in dense_peers]
-    goals = {
-        "at least 5x faster per query (p50) than either peer": all(
-            p50_p95(p.times_ms)["p50"] >= 5 * ours_p50 for p in dense_peers),
-        "at least 3x either peer's ingest rate": all(ours_rate >= 3 * rate for rate in rates),
-        "recall@5 no worse than the best peer retriever (BM25 included)": ours.found >= max(
-            outcomes[n].found for n in ("LlamaIndex", "Haystack dense", "Haystack BM25")),
-    }
-    for goal, met in goals.items():
-        line = f"goal {'MET' if met else 'NOT MET'}: {goal}"
-        notes.append(line)
-        print(line)
-    notes.append(f"{articles} articles (seeds + non-duplicate BBC politics), {cases} coverage cases; hustings "
-                 "ingest is end to end from files (read, chunk, embed, DuckDB, index files), the peers' from texts "
-                 "in memory; search latency is timed inside each process (no pipe overhead), each query once all three "
-                 "processes are idle")
+        notes.append(f"{peer.name}: hustings search is {p50 / ours_p50:.1f}x faster at p50, {p95 / ours_p95:.1f}x "
+                     f"at p95; ingests {ours_rate / rate:.1f}x the passages/s; recall@5 {ours.found - peer.found:+d} "
+                     "cases")
+    goals: dict[str, bool] = {f"hustings p95/p50 {ours_p95 / ours_p50:.2f} <= 1.5": ours_p95 <= 1.5 * ours_p50}
+    if peers:
+        best = min(peers, key=lambda p: p50_p95(p.times_ms)["p95"])
+        best_p95 = p50_p95(best.times_ms)["p95"]
+        goals[f"at least 3x faster at p95 than the fastest peer row ({best.name}, {best_p95} ms): "
+              f"{best_p95 / ours_p95:.1f}x"] = best_p95 >= 3 * ours_p95
+        hybrid = [p for p in peers if p.system.mode == "hybrid"]
+        if hybrid:
+            same_job = min(hybrid, key=lambda p: p50_p95(p.times_ms)["p95"])
+            same_p95 = p50_p95(same_job.times_ms)["p95"]
+            notes.append(f"the fastest peer doing hustings' job (BM25 + dense fused) is {same_job.name}: "
+                         f"p95 {same_p95} ms, {same_p95 / ours_p95:.1f}x hustings'")
+        goals["recall@5 no worse than the best peer retriever (BM25 included)"] = ours.found >= max(
+            p.found for p in peers)
+    defaults = [outcomes[n] for n in ("LlamaIndex", "Haystack dense") if n in outcomes]
+    if defaults:
+        goals["at least 5x faster per query (p50) than the default dense peers"] = all(
+            p50_p95(p.times_ms)["p50"] >= 5 * ours_p50 for p in defaults)
+        goals["at least 3x the default dense peers' ingest rate"] = all(
+            ours_rate >= 3 * p.passages / p.ingest_seconds for p in defaults)
+    notes += [f"goal {'MET' if met else 'NOT MET'}: {goal}" for goal, met in goals.items()]
+    notes.append(f"{corpus}, {cases} coverage cases; hustings ingest is end to end from files (read, chunk, embed, "
+                 "DuckDB, index files), the peers' from texts in memory; fused peers fetch hustings' candidate depth "
+                 f"({candidates(K)} at k={K}) from each retriever; search latency is timed inside each process (no "
+                 "pipe overhead), each query once every process is idle")
+    for note in notes:
+        print(note)
     write_result("peers", "Peers: hustings vs LlamaIndex vs Haystack (same corpus, model, queries)", rows, latency,
                  notes=notes)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,8 +1,9 @@
 """The peers' tiny protocol: one JSON request per line on stdin, one JSON reply per line on stdout.
 
 Requests: {"op": "ingest", "articles": [{"id", "text"}]} -> {"chunks", "seconds", "tokens_mean", "tokens_max"};
-{"op": "search", "query", "k", "mode"} -> {"hits": [{"article_id", "text"}], "ms"}; {"op": "quit"}.
-Standard library only: this module runs inside the peers' own virtualenvs.
+{"op": "search", "query", "k", "mode", "candidates"} -> {"hits": [{"article_id", "text"}], "ms"}; {"op": "quit"}.
+A peer process is configured by its flags (`PeerConfig`), one process per configuration. Standard library only:
+this module runs inside the peers' own virtualenvs.
 """
 
 from __future__ import annotations
@@ -13,19 +14,43 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+STORES = ("default", "fast")
+EMBEDDERS = ("torch", "int8")
 
 
-def start_peer() -> tuple[IO[str], str]:
-    """The reply channel and the local model's path: what every peer does first, before importing its framework."""
+@dataclass(frozen=True, slots=True)
+class PeerConfig:
+    """One peer process's configuration: the model, the store ("default" or "fast") and the embedder."""
+
+    model: str  # a sentence-transformers model folder: the packaged fp32 one, or hustings' int8 ONNX export
+    store: str
+    embedder: str  # "torch" (fp32) or "int8" (`onnx_file` in `model`, run by ONNX Runtime)
+    onnx_file: str | None
+
+    def model_options(self) -> dict[str, Any]:
+        """Keyword arguments for sentence-transformers' `SentenceTransformer` that select the embedder."""
+        if self.embedder == "torch":
+            return {}
+        return {"backend": "onnx", "model_kwargs": {"file_name": self.onnx_file}}
+
+
+def start_peer() -> tuple[IO[str], PeerConfig]:
+    """The reply channel and the configuration: what every peer does first, before importing its framework."""
     channel = open_channel()
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True)
-    model: str = parser.parse_args().model
+    parser.add_argument("--store", choices=STORES, default="default")
+    parser.add_argument("--embedder", choices=EMBEDDERS, default="torch")
+    parser.add_argument("--onnx-file", help="the int8 model's file inside --model (with --embedder int8)")
+    args = parser.parse_args()
+    if args.embedder == "int8" and not args.onnx_file:
+        parser.error("--embedder int8 needs --onnx-file (e.g. onnx/model_qint8_avx512_vnni.onnx)")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; the frameworks must not look online
-    return channel, model
+    return channel, PeerConfig(args.model, args.store, args.embedder, args.onnx_file)
 
 
 def open_channel() -> IO[str]:
