@@ -129,3 +129,21 @@ def test_postings_naming_a_passage_outside_the_index_are_refused_not_summed(text
     with pytest.raises(ValueError, match="outside the shard"):
         for word in WORDS:
             index.search(word, 5)
+
+
+@pytest.mark.parametrize("size", [10_000, 10_007, 300])  # whole blocks, a remainder, fewer blocks than k
+def test_ranking_by_block_bounds_keeps_the_rows_ranking_every_row_would(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lexical_module, "BLOCK", 16)
+    rng = np.random.default_rng(size)
+    for _ in range(20):
+        scores = np.zeros(size, dtype=np.float32)
+        scored = rng.choice(size, int(rng.integers(0, size)), replace=False)
+        scores[scored] = rng.choice(np.linspace(0.5, 8, 40), len(scored))  # few distinct values: many ties
+        floor = float(rng.choice([0.0, 3.0, 7.9]))
+        k = int(rng.integers(1, 80))
+        rows, found = lexical_module._best_above(scores, k, floor)
+        above = np.sort(scores[scores > floor])[::-1]
+        assert np.array_equal(np.sort(found)[::-1], above[:k])  # the k best scores above the floor, each once
+        assert np.array_equal(scores[rows], found) and len(set(rows.tolist())) == len(rows)
