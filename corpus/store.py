@@ -10,6 +10,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -33,6 +34,8 @@ class StoreBusy(StoreError):
 class StoreOutOfDate(StoreError):
     """The store was made by an older hustings and lacks tables or columns this one reads."""
 
+
+KEY_WINDOW = 50_000  # passage keys read per query when every passage is read in key order
 
 # What a citation shows of its article: title, date, outlet and URL.
 CitationFields = tuple[str, date | None, str | None, str | None]
@@ -271,10 +274,9 @@ class Store:
         rows = self.connection.execute("SELECT key, text_hash FROM passages ORDER BY key").fetchnumpy()
         return rows["key"].astype(np.int64), [str(h) for h in rows["text_hash"]]
 
-    def stream_passage_keys(self, batch: int = 100_000) -> Iterator[tuple[np.ndarray, list[str]]]:
-        """`passage_keys` a batch at a time (no other query may run meanwhile)."""
-        cursor = self.connection.execute("SELECT key, text_hash FROM passages ORDER BY key")
-        while rows := cursor.fetchmany(batch):
+    def stream_passage_keys(self) -> Iterator[tuple[np.ndarray, list[str]]]:
+        """`passage_keys` a window of keys at a time (no other query may run meanwhile)."""
+        for rows in self._in_key_order("key, text_hash"):
             yield np.array([row[0] for row in rows], dtype=np.int64), [str(row[1]) for row in rows]
 
     def passage_texts(self, keys: Sequence[int]) -> list[str]:
@@ -291,12 +293,27 @@ class Store:
         return list(self.stream_passages_in_key_order())
 
     def stream_passages_in_key_order(self) -> Iterator[Passage]:
-        """Every stored passage, in key order, read a batch at a time: no other query may run meanwhile."""
-        cursor = self.connection.execute(
-            "SELECT article_id, ordinal, start_char, end_char, text FROM passages ORDER BY key"
-        )
-        while rows := cursor.fetchmany(50_000):  # never a million row tuples at once
+        """Every stored passage, in key order, read a window of keys at a time: no other query may run meanwhile."""
+        for rows in self._in_key_order("article_id, ordinal, start_char, end_char, text"):
             yield from (Passage(*row) for row in rows)
+
+    def _in_key_order(self, columns: str) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of `columns` of every passage in key order, one query per `KEY_WINDOW` keys.
+
+        One ORDER BY over the whole table makes DuckDB gather and sort every row before the first comes
+        back: at 10M passages, 5 GB of text held (or spilled) by the builder. Keys come from a sequence, so
+        each ingest's passages lie together in the table and a window's range filter skips the row groups
+        outside it (DuckDB's min/max per row group); each window is sorted alone.
+        """
+        low, high = self.connection.execute("SELECT min(key), max(key) FROM passages").fetchone() or (None, None)
+        if low is None:
+            return
+        for start in range(int(low), int(high) + 1, KEY_WINDOW):
+            rows = self.connection.execute(
+                f"SELECT {columns} FROM passages WHERE key >= ? AND key < ? ORDER BY key", [start, start + KEY_WINDOW]
+            ).fetchall()
+            if rows:
+                yield rows
 
     def passages_by_keys(self, keys: Sequence[int]) -> list[StoredPassage]:
         """Passages with their article's title and date, in the order of `keys` (missing keys dropped)."""

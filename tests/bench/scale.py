@@ -38,7 +38,7 @@ from corpus.store import IndexState, Store
 from index.build import ingest
 from index.dense import DenseIndex, ivf_cells
 from index.embed import Embedder
-from index.generation import checksum_passages, load_generation
+from index.generation import load_generation, stored_checksum
 from index.hybrid import PassageIndex
 from tests.bench.ingest import QUERIES, bbc_paths
 from tests.bench.passages import SUITE
@@ -163,9 +163,8 @@ def build(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, 
         generation_module.DenseIndex = TimedDense  # type: ignore[misc]
         try:
             with Store.open(data_dir) as store:
-                keys, hashes = store.passage_keys()
-                state = IndexState(checksum_passages(model, keys, hashes), model, base_vectors.shape[1], len(keys))
-                del hashes
+                keys, checksum = stored_checksum(store, model)
+                state = IndexState(checksum, model, base_vectors.shape[1], len(keys))
                 started = time.perf_counter()
                 with store.transaction():
                     writer.finish(state, keys, store.stream_passages_in_key_order())
