@@ -9,7 +9,8 @@ and dense fused by reciprocal rank, LlamaIndex on FAISS), the latter with fp32 t
 ONNX export, so the table separates model, store and framework. Chunks are about 128 model tokens everywhere.
 Prints, per system: ingest passages/s, search latency p50/p95 (k=5, queries interleaved across systems, each timed
 inside its process once all are idle), recall@5 and MRR@10 of a gold passage over the coverage suite (is_gold: a
-chunk of a cited article holding an expected word), peak memory, and hustings' ratios. `--only` picks peer rows.
+chunk of a cited article holding an expected word), peak memory, and hustings' ratios, with two controls for the
+tail (fixed work timed like the systems, and hustings timed back to back). `--only` picks peer rows.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ from tests.bench.record import p50_p95, write_result
 
 K = 5
 DEPTH = 10  # MRR is over the first 10 results
+# Two controls separate the machine's tail from the code's. The fixed work (float32 matrix products through
+# numpy's BLAS, sized to take about what a hustings search takes) is timed in the same idle-then-run slots as the
+# systems: its p95/p50 is what this machine adds after idle. hustings is also timed back to back, never idle:
+# the spread its own queries have.
+FIXED_WORK = "control: fixed BLAS work after idle"
+BACK_TO_BACK = "control: hustings back to back"
 
 
 @dataclass
@@ -162,19 +169,48 @@ def main() -> None:
         # Latency: k=5, the systems interleaved query by query, their order rotated, so a busy moment on the
         # shared machine falls on all of them alike.
         pids = [os.getpid(), *(peer.process.pid for peer in peers.values())]
+        work = FixedWork()
+        controls: dict[str, list[float]] = {FIXED_WORK: [], BACK_TO_BACK: []}
         for round_number in range(args.rounds):
             for n, query in enumerate(queries):
                 shift = (n + round_number) % len(systems)
                 for system in systems[shift:] + systems[:shift]:
                     settle(pids)
                     outcomes[system.name].times_ms.append(search(system, query, K)[1])
+                settle(pids)
+                controls[FIXED_WORK].append(work.run())
+        settle(pids)
+        for _ in range(args.rounds):
+            controls[BACK_TO_BACK] += [hustings_search(query, K)[1] for query in queries]
         for outcome in outcomes.values():
             if outcome.system.process:
                 outcome.peak_mib = peers[outcome.system.process].peak_mib()
         index.close()
     for peer in peers.values():
         peer.close()
-    print_and_record(outcomes, quality_only, len(cases), f"{len(articles)} articles ({_corpus_words(args.corpus)})")
+    print_and_record(outcomes, quality_only, controls, len(cases),
+                     f"{len(articles)} articles ({_corpus_words(args.corpus)})")
+
+
+class FixedWork:
+    """The same float32 matrix products each time (numpy's BLAS, its default threads): a workload whose own
+    cost never varies, so the spread of its times is the machine's."""
+
+    REPEATS = 2  # about 8 ms on this 2-core machine, near a hustings search at 11k passages
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        generator = np.random.default_rng(0)
+        self.left = generator.random((384, 2_000), dtype=np.float32)
+        self.right = generator.random((2_000, 384), dtype=np.float32)
+
+    def run(self) -> float:
+        """Milliseconds the work took."""
+        began = time.perf_counter()
+        for _ in range(self.REPEATS):
+            self.left @ self.right
+        return (time.perf_counter() - began) * 1000
 
 
 def _corpus_words(corpus: str) -> str:
@@ -205,7 +241,8 @@ def table_row(o: Outcome, cases: int, latency: dict[str, dict[str, float]]) -> d
     return row
 
 
-def print_and_record(outcomes: dict[str, Outcome], quality_only: dict[str, Outcome], cases: int, corpus: str) -> None:
+def print_and_record(outcomes: dict[str, Outcome], quality_only: dict[str, Outcome],
+                     controls: dict[str, list[float]], cases: int, corpus: str) -> None:
     """Print the table and the ratios against hustings, check the issue's goals, write var/bench/peers.json."""
     from tests.bench.record import peak_memory_mib
 
@@ -226,6 +263,10 @@ def print_and_record(outcomes: dict[str, Outcome], quality_only: dict[str, Outco
         notes.append(f"{peer.name}: hustings search is {p50 / ours_p50:.1f}x faster at p50, {p95 / ours_p95:.1f}x "
                      f"at p95; ingests {ours_rate / rate:.1f}x the passages/s; recall@5 {ours.found - peer.found:+d} "
                      "cases")
+    for name, times in controls.items():
+        latency[name] = p50_p95(times)
+        notes.append(f"{name}: p50 {latency[name]['p50']} ms, p95 {latency[name]['p95']} ms, "
+                     f"p95/p50 {latency[name]['p95'] / latency[name]['p50']:.2f}")
     goals: dict[str, bool] = {f"hustings p95/p50 {ours_p95 / ours_p50:.2f} <= 1.5": ours_p95 <= 1.5 * ours_p50}
     if peers:
         best = min(peers, key=lambda p: p50_p95(p.times_ms)["p95"])
