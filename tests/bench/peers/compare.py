@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bot.evaluate import Case, load_suite
 from corpus.readers import read_articles
 from corpus.records import Article
@@ -196,11 +198,9 @@ class FixedWork:
     """The same float32 matrix products each time (numpy's BLAS, its default threads): a workload whose own
     cost never varies, so the spread of its times is the machine's."""
 
-    REPEATS = 2  # about 8 ms on this 2-core machine, near a hustings search at 11k passages
+    REPEATS = 2  # about 8 ms back to back on this 2-core machine, near a hustings search at 11k passages
 
     def __init__(self) -> None:
-        import numpy as np
-
         generator = np.random.default_rng(0)
         self.left = generator.random((384, 2_000), dtype=np.float32)
         self.right = generator.random((2_000, 384), dtype=np.float32)
