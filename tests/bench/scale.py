@@ -151,18 +151,20 @@ def build(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, 
         shutil.rmtree(scratch)
     with generation_module.GenerationWriter(data_dir, count, base_vectors.shape[1]) as writer:
         started = time.perf_counter()
-        if kept_store.exists():  # a build killed after its store was written: the store is reused
-            build_store(data_dir, sentences, base_vectors, writer.vectors, write=False)
-            timed["store_seconds"] = json.loads(kept_store.read_text(encoding="utf-8"))["store_seconds"]
-            print(f"{count}: kept store reused, vectors made again in {time.perf_counter() - started:.0f} s")
-        else:
-            build_store(data_dir, sentences, base_vectors, writer.vectors)
-            timed["store_seconds"] = time.perf_counter() - started
-            kept_store.write_text(json.dumps({"store_seconds": timed["store_seconds"]}), encoding="utf-8")
-            print(f"{count}: store written in {timed['store_seconds']:.0f} s", flush=True)
+        with MemoryPeaks() as store_phase:
+            if kept_store.exists():  # a build killed after its store was written: the store is reused
+                build_store(data_dir, sentences, base_vectors, writer.vectors, write=False)
+                timed["store_seconds"] = json.loads(kept_store.read_text(encoding="utf-8"))["store_seconds"]
+                print(f"{count}: kept store reused, vectors made again in {time.perf_counter() - started:.0f} s")
+            else:
+                build_store(data_dir, sentences, base_vectors, writer.vectors)
+                timed["store_seconds"] = time.perf_counter() - started
+                kept_store.write_text(json.dumps({"store_seconds": timed["store_seconds"]}), encoding="utf-8")
+                print(f"{count}: store written in {timed['store_seconds']:.0f} s", flush=True)
+        timed["store_phase_peak"] = store_phase.peaks.get("anon", 0.0)
         generation_module.DenseIndex = TimedDense  # type: ignore[misc]
         try:
-            with Store.open(data_dir) as store:
+            with MemoryPeaks() as index_phase, Store.open(data_dir) as store:
                 keys, checksum = stored_checksum(store, model)
                 state = IndexState(checksum, model, base_vectors.shape[1], len(keys))
                 started = time.perf_counter()
@@ -172,6 +174,7 @@ def build(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, 
                 timed["index_seconds"] = time.perf_counter() - started
         finally:
             generation_module.DenseIndex = original  # type: ignore[misc]
+        timed["index_phase_peak"] = index_phase.peaks.get("anon", 0.0)
     return timed
 
 
@@ -331,8 +334,9 @@ def main() -> None:
                 timed["build_mapped"] = builder.peaks.get("file", 0.0)
                 built_before.write_text(json.dumps(timed), encoding="utf-8")
             print(f"{size}: index built in {timed['index_seconds']:.0f} s (FAISS {timed['faiss_seconds']:.0f} s), "
-                  f"builder peak {timed['build_peak']:.0f} MiB own + {timed['build_mapped']:.0f} MiB of mapped "
-                  "files", flush=True)
+                  f"builder peak {timed['build_peak']:.0f} MiB own (store phase "
+                  f"{timed.get('store_phase_peak', 0):.0f}, index phase {timed.get('index_phase_peak', 0):.0f}) + "
+                  f"{timed['build_mapped']:.0f} MiB of mapped files", flush=True)
             child = subprocess.run(
                 [sys.executable, "-m", "tests.bench.scale", "--serve", str(data_dir), "--rounds", str(args.rounds),
                  "--model-cache", str(args.model_cache)], capture_output=True, text=True, check=True)
@@ -342,7 +346,10 @@ def main() -> None:
         row = {
             "passages": size, "FAISS type": served["kind"], "store write s": round(timed["store_seconds"]),
             "index build s": round(timed["index_seconds"]), "FAISS build s": round(timed["faiss_seconds"], 1),
-            "builder peak MiB": round(timed["build_peak"]), "builder mapped MiB": round(timed["build_mapped"]),
+            "builder peak MiB": round(timed["build_peak"]),
+            "store write peak MiB": round(timed.get("store_phase_peak", 0)),
+            "index build peak MiB": round(timed.get("index_phase_peak", 0)),
+            "builder mapped MiB": round(timed["build_mapped"]),
             "server peak MiB": round(served["anon_peak_mib"]),
             "of which index MiB": round(served["anon_peak_mib"] - served["model_anon_mib"]),
             "server mapped MiB": round(served["mapped_peak_mib"]),

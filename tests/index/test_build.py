@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -8,6 +10,7 @@ import pytest
 
 from corpus.generations import current_store
 from corpus.store import Store
+from index import hybrid
 from index.build import ingest, remove
 from index.generation import INDEX_DIR, IndexOutOfDate
 from index.hybrid import PassageIndex
@@ -220,4 +223,30 @@ def test_a_search_within_one_article_finds_only_its_passages(tmp_path: Path, has
     assert {hit.stored.passage.article_id for hit in hits} == {"story-001"}
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
     assert index.search_within("no-such-article", "housing", k=5) == []
+    index.close()
+
+
+def test_bm25_on_its_own_thread_finds_what_it_finds_in_line(
+    tmp_path: Path, hash_embedder: HashEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_articles(tmp_path / "in", 6, sentences=20)
+    ingest([tmp_path / "in"], tmp_path / "data", hash_embedder)
+    index = PassageIndex.open(tmp_path / "data", hash_embedder)
+    queries = ["housing council budget", "casefile004 transport", "the", "turnout fell"]
+    in_line = [index.search(q, k=8) for q in queries]
+    monkeypatch.setattr(hybrid, "LEXICAL_BESIDE_FROM", 1)
+    with ThreadPoolExecutor(4) as callers:  # several searches at once share the BM25 threads
+        beside = list(callers.map(lambda q: index.search(q, k=8), queries * 3))
+    assert beside == in_line * 3 and all(in_line)
+
+    ran_on: list[str] = []
+
+    def broken(query: str, k: int) -> None:
+        ran_on.append(threading.current_thread().name)
+        raise RuntimeError("postings unreadable")
+
+    monkeypatch.setattr(index.generation.lexical, "search", broken)
+    with pytest.raises(RuntimeError, match="postings unreadable"):  # a failure on the BM25 thread reaches the caller
+        index.search("housing", k=3)
+    assert ran_on[0].startswith("bm25") and ran_on[0] != threading.current_thread().name
     index.close()
