@@ -22,7 +22,7 @@ RESULTS_FILES := $(addprefix $(SHARED)/data/,\
 	hoc-local-elections-2022/party_names_2022.csv \
 	hoc-local-elections-2022/notes_and_definitions_2022.csv)
 
-.PHONY: help setup check-image browser redis run sample test lint eval-store eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-ray bench-sessions bench-report peers clean
+.PHONY: help setup check-image browser redis run sample test lint eval-store eval bench bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-peers-scale bench-scale bench-ray bench-sessions bench-report peers clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,7 +75,7 @@ eval: eval-store ## Run every suite over $(EVAL_DIR)/
 	  $(BIN)/hustings eval tests/eval/$$suite.yaml --data-dir $(EVAL_DIR) --report $(EVAL_DIR)/$$suite-report.md; \
 	done
 
-bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-scale bench-ray bench-sessions ## Run every benchmark, then write bench-report.md
+bench: bench-ingest bench-results bench-sql bench-passages bench-router bench-http bench-live bench-peers bench-peers-scale bench-scale bench-ray bench-sessions ## Run every benchmark, then write bench-report.md
 	$(MAKE) --no-print-directory bench-report
 
 bench-ingest: setup ## Ingest the BBC corpus and time it (passages/s, memory, query latency)
@@ -116,6 +116,9 @@ peers: $(addsuffix /installed,$(PEER_VENVS)) ## Create the peer frameworks' virt
 
 bench-peers: setup peers ## hustings vs LlamaIndex, Haystack (default, fast configs): ingest, p50/p95, recall, MRR; PEERS_ARGS='--corpus politics --only ...'
 	$(BIN)/python -m tests.bench.peers.compare --shared $(SHARED) $(PEERS_ARGS)
+
+bench-peers-scale: setup peers ## hustings vs LlamaIndex FAISS+BM25 int8 at 1M passages (the scale bench's build, kept); SCALE_ARGS='--sizes ...'
+	$(BIN)/python -m tests.bench.peers.scale --shared $(SHARED) $(SCALE_ARGS)
 
 bench-scale: setup ## 100k and 1M synthetic passages (real sentences, derived vectors): build time, memory, p95
 	$(BIN)/python -m tests.bench.scale --shared $(SHARED) --keep var/bench/scale-data

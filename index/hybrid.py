@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +17,11 @@ from index.generation import Generation, load_generation
 Ranked = dict[int, tuple[float | None, int | None]]  # position -> one retriever's (score, rank)
 RRF_K = 60  # the usual constant: damps the head of each list so neither retriever dominates
 MIN_CANDIDATES = 50
-# From this many passages BM25 runs on a thread of its own while the query is embedded and FAISS searched:
-# its postings sums release the GIL. Below it BM25 takes a millisecond or two, less than waking a thread.
+# From this many passages BM25 runs on threads of its own while the query is embedded and FAISS searched (its
+# postings sums release the GIL), its shards cut into LEXICAL_RUNS runs. Below it BM25 takes a millisecond or
+# two, less than waking a thread.
 LEXICAL_BESIDE_FROM = 100_000
+LEXICAL_RUNS = os.cpu_count() or 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +75,16 @@ class PassageIndex:
         if k <= 0 or not query.strip():
             return []
         depth = max(MIN_CANDIDATES, 4 * k)
-        generation = self.generation
-        beside = None
-        if len(generation.keys) >= LEXICAL_BESIDE_FROM:
-            beside = _lexical_threads().submit(generation.lexical.search, query, depth)
+        bm25 = self.generation.lexical
+        if len(bm25) >= LEXICAL_BESIDE_FROM:
+            lexical_found = bm25.start_search(query, depth, _lexical_threads(), LEXICAL_RUNS)
+        else:
+            lexical_found = partial(bm25.search, query, depth)
         if vector is None:
             vector = self.embedder.embed([query])[0]
         fused: dict[int, float] = {}
-        dense = _rank(fused, *generation.dense.search(vector, depth))
-        lexical = _rank(fused, *(beside.result() if beside else generation.lexical.search(query, depth)))
+        dense = _rank(fused, *self.generation.dense.search(vector, depth))
+        lexical = _rank(fused, *lexical_found())
         return self._hits(fused, dense, lexical, k)
 
     def search_within(
@@ -116,8 +119,8 @@ class PassageIndex:
 
 @cache
 def _lexical_threads() -> ThreadPoolExecutor:
-    """The threads large indexes run BM25 on, one per core, shared by every search in the process."""
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="bm25")
+    """The threads large indexes run BM25 on, shared by every search in the process."""
+    return ThreadPoolExecutor(max_workers=LEXICAL_RUNS, thread_name_prefix="bm25")
 
 
 def _best_first(positions: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,12 +8,14 @@ each fills. A server memory-maps the postings (one shard or many), so only those
 A shard's postings hold idf x term-frequency weight with the shard's own idf; a search rescales each query
 term's postings by global idf / shard idf, so a passage scores as it would in one index of every passage (bar
 the length normalisation, which uses the shard's mean passage length: the chunker keeps passages to a token
-budget, so shards' means differ by a few tokens). Shards are searched one after another and merged by score.
+budget, so shards' means differ by a few tokens). Shards are searched one after another, or in runs on threads
+(`start_search`: the sums release the GIL), and merged by score.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,7 @@ FOLDER_NAME = "lexical"
 SHARD_PASSAGES = 1_000_000
 SHARD_PREFIX = "shard-"
 TOKENIZE_BATCH = 50_000  # texts tokenised at a time while building
+Found = tuple[np.ndarray, np.ndarray]  # positions and their BM25 scores
 BLOCK = 1_024  # rows whose best score is taken together when ranking a shard's scores (`_best_above`)
 
 
@@ -148,9 +151,12 @@ def _best_above(scores: np.ndarray, k: int, floor: float) -> tuple[np.ndarray, n
 
 
 def _best(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The `k` highest-scoring `rows` and their scores, in no order."""
+    """The `k` highest-scoring of `rows` (ascending) and their scores, in no order; of rows tying at the k-th
+    score the first are kept, so however the shards are grouped, the same passages come out."""
     if len(rows) > k:
-        best = np.argpartition(scores, -k)[-k:]
+        kth = np.partition(scores, -k)[-k]
+        above = np.flatnonzero(scores > kth)
+        best = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
         rows, scores = rows[best], scores[best]
     return rows, scores
 
@@ -219,23 +225,31 @@ class LexicalIndex:
             return 0
         return sum(int(shard.holding[column]) for shard in self.shards for column in shard.columns([sid]))
 
-    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, query: str, k: int) -> Found:
         """Positions and BM25 scores of the `k` best passages with a query term, best first."""
         tokens = self._tokens(query) if min(k, self.size) > 0 else []
-        found: list[tuple[np.ndarray, np.ndarray]] = []
+        return _merged(self._top(tokens, k, self.shards), k)
+
+    def start_search(self, query: str, k: int, threads: Executor, runs: int) -> Callable[[], Found]:
+        """`search` begun on `threads`: the shards cut into `runs` runs of consecutive shards, each searched as
+        one task with a floor of its own. Call what it returns for the result, the same as `search`'s."""
+        tokens = self._tokens(query) if min(k, self.size) > 0 else []
+        cuts = np.array_split(np.arange(len(self.shards)), max(1, min(runs, len(self.shards))))
+        pending = [threads.submit(self._top, tokens, k, [self.shards[i] for i in cut]) for cut in cuts if len(cut)]
+        return lambda: _merged([part for future in pending for part in future.result()], k)
+
+    def _top(self, tokens: list[int], k: int, shards: Sequence[_Shard]) -> list[Found]:
+        """Each of `shards`' candidates for the `k` best (positions, scores): a shard's passage must beat the
+        k-th best of the shards before it (ties go to the earlier), so most of its rows are never ranked."""
+        found: list[Found] = []
         floor = 0.0
-        for shard in self.shards if tokens else []:
+        for shard in shards if tokens else []:
             rows, scores = shard.top(tokens, k, floor)
             found.append((rows + shard.start, scores))
             merged = np.concatenate([s for _, s in found])
-            if len(merged) >= k:  # a later shard's passage must beat the k-th best so far (ties go to the earlier)
+            if len(merged) >= k:
                 floor = float(np.partition(merged, -k)[-k])
-        if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        positions = np.concatenate([p for p, _ in found]).astype(np.int64)
-        scores = np.concatenate([s for _, s in found])
-        order = np.lexsort((positions, -scores))[:k]  # best first; ties in position order, as one index gives
-        return positions[order], scores[order]
+        return found
 
     def scores_at(self, query: str, positions: np.ndarray) -> np.ndarray:
         """The BM25 scores of the passages at `positions` for `query` (zero where no query term is held)."""
@@ -304,6 +318,16 @@ def _save_shard(path: Path, number: int, shard: _Shard) -> Path:
         shard.retriever.save(str(shard_dir), show_progress=False)
         np.save(shard_dir / "size.npy", np.int64(shard.size))
     return shard_dir
+
+
+def _merged(found: list[Found], k: int) -> Found:
+    """The `k` best of the shards' candidates, best first; ties in position order, as one index gives."""
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    positions = np.concatenate([p for p, _ in found]).astype(np.int64)
+    scores = np.concatenate([s for _, s in found])
+    order = np.lexsort((positions, -scores))[:k]
+    return positions[order], scores[order]
 
 
 def _scale_to_global_idf(shards: list[_Shard], vocabulary: int, documents: int) -> None:

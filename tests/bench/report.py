@@ -14,7 +14,8 @@ from typing import Any
 from tests.bench.record import BENCH_DIR
 
 # The order areas appear in; benchmarks not listed here follow in name order.
-ORDER = ("ingest", "results", "sql", "passages", "http", "router", "peers", "scale", "index-types", "bm25-topk")
+ORDER = ("ingest", "results", "sql", "passages", "http", "router", "peers", "peers-scale", "scale", "index-types",
+         "bm25-topk")
 
 
 def load_results(directory: Path) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import index.lexical as lexical_module
 from corpus.generations import current_store
 from corpus.store import Store
 from index import hybrid
@@ -241,11 +242,11 @@ def test_bm25_on_its_own_thread_finds_what_it_finds_in_line(
 
     ran_on: list[str] = []
 
-    def broken(query: str, k: int) -> None:
+    def broken(*args: object) -> None:
         ran_on.append(threading.current_thread().name)
         raise RuntimeError("postings unreadable")
 
-    monkeypatch.setattr(index.generation.lexical, "search", broken)
+    monkeypatch.setattr(lexical_module._Shard, "top", broken)
     with pytest.raises(RuntimeError, match="postings unreadable"):  # a failure on the BM25 thread reaches the caller
         index.search("housing", k=3)
     assert ran_on[0].startswith("bm25") and ran_on[0] != threading.current_thread().name

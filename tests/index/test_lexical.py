@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -147,3 +148,23 @@ def test_ranking_by_block_bounds_keeps_the_rows_ranking_every_row_would(
         above = np.sort(scores[scores > floor])[::-1]
         assert np.array_equal(np.sort(found)[::-1], above[:k])  # the k best scores above the floor, each once
         assert np.array_equal(scores[rows], found) and len(set(rows.tolist())) == len(rows)
+
+
+def test_shards_searched_in_runs_on_threads_find_exactly_what_one_search_finds(sharded: LexicalIndex) -> None:
+    # Twenty words over 3,000 passages: many passages tie, at every cut; the first in position order are kept.
+    with ThreadPoolExecutor(2) as threads:
+        for runs in (1, 2, 3, 7):
+            for query in QUERIES:
+                for k in (1, 10, 200):
+                    positions, scores = sharded.start_search(query, k, threads, runs)()
+                    expected_positions, expected_scores = sharded.search(query, k)
+                    assert positions.tolist() == expected_positions.tolist()
+                    assert np.array_equal(scores, expected_scores)
+    one = LexicalIndex.build(["recount", "ballot recount", "recount", "ballot"])
+    with ThreadPoolExecutor(1) as threads:
+        assert one.start_search("recount", 2, threads, 4)()[0].tolist() == [0, 2]
+
+
+def test_a_cut_through_tied_scores_keeps_the_first_passages() -> None:
+    index = LexicalIndex.build(["recount"] * 6 + ["ballot recount"])
+    assert index.search("recount", 3)[0].tolist() == [0, 1, 2]

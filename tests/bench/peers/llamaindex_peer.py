@@ -23,6 +23,7 @@ CHUNK_TOKENS = 128  # as hustings: all-MiniLM-L6-v2 was trained on 128-token inp
 OVERLAP_TOKENS = 32
 DIMENSION = 384  # all-MiniLM-L6-v2's
 MODES = {"default": "dense", "fast": "hybrid"}
+LOAD_BATCH = 10_000
 
 
 def main() -> None:
@@ -75,6 +76,40 @@ def main() -> None:
         return {"chunks": len(lengths), "seconds": seconds, "tokens_mean": sum(lengths) / max(1, len(lengths)),
                 "tokens_max": max(lengths, default=0)}
 
+    def load(request: dict[str, Any]) -> dict[str, Any]:
+        """Chunks and vectors made elsewhere (the scale bench's synthetic passages, one JSON line each, and their
+        vectors in a .npy file, row for row), into the fast store: the FAISS index in `faiss` (hustings' own,
+        trained, emptied here, its `nprobe` kept) filled by FaissVectorStore, and BM25Retriever over the docstore.
+        Inserted `LOAD_BATCH` nodes at a time, so the nodes' vectors as Python lists are never all held."""
+        if config.store != "fast":
+            raise ValueError("only the fast store loads chunks with their vectors")
+        import json
+
+        import numpy as np
+        from llama_index.core.schema import TextNode
+
+        vectors = np.load(request["vectors"], mmap_mode="r")
+        started = time.perf_counter()
+        faiss_index = faiss.read_index(request["faiss"])
+        faiss_index.reset()  # the trained cells stay; the vectors are the framework's to add
+        faiss.extract_index_ivf(faiss_index).nprobe = int(request["nprobe"])
+        storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss_index))
+        index = VectorStoreIndex([], storage_context=storage, embed_model=embed_model)
+        batch: list[Any] = []
+        with open(request["passages"], encoding="utf-8") as lines:
+            for position, line in enumerate(lines):
+                row = json.loads(line)
+                batch.append(TextNode(text=row["text"], metadata={"article_id": row["article_id"]},
+                                      embedding=vectors[position].tolist(), excluded_embed_metadata_keys=["article_id"],
+                                      excluded_llm_metadata_keys=["article_id"]))
+                if len(batch) == LOAD_BATCH:
+                    index.insert_nodes(batch)
+                    batch = []
+        index.insert_nodes(batch)
+        state["bm25"] = BM25Retriever.from_defaults(docstore=index.docstore)
+        state["index"] = index
+        return {"chunks": faiss_index.ntotal, "seconds": time.perf_counter() - started}
+
     def retriever(k: int, candidates: int) -> Any:
         if config.store == "default":
             return state["index"].as_retriever(similarity_top_k=k)
@@ -96,7 +131,7 @@ def main() -> None:
         hits = [{"article_id": n.node.metadata["article_id"], "text": n.node.get_content()} for n in nodes]
         return {"hits": hits, "ms": ms}
 
-    serve(channel, {"ingest": ingest, "search": search})
+    serve(channel, {"ingest": ingest, "load": load, "search": search})
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The peers' tiny protocol: one JSON request per line on stdin, one JSON reply per line on stdout.
 
 Requests: {"op": "ingest", "articles": [{"id", "text"}]} -> {"chunks", "seconds", "tokens_mean", "tokens_max"};
-{"op": "search", "query", "k", "mode", "candidates"} -> {"hits": [{"article_id", "text"}], "ms"}; {"op": "quit"}.
+{"op": "load", "passages", "vectors", "faiss", "nprobe"} -> {"chunks", "seconds"} (chunks with vectors made
+elsewhere, LlamaIndex's fast store only); {"op": "search", "query", "k", "mode", "candidates"} ->
+{"hits": [{"article_id", "text"}], "ms"}; {"op": "quit"}.
 A peer process is configured by its flags (`PeerConfig`), one process per configuration. Standard library only:
 this module runs inside the peers' own virtualenvs.
 """
