@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        embedder = Embedder.load(settings.model_cache, backend=settings.embed_backend)
+        embedder = Embedder.for_questions(settings.model_cache, backend=settings.embed_backend)
         sessions = open_sessions(settings)
         bot, problem = None, None
         try:

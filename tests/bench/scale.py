@@ -180,7 +180,7 @@ def build(data_dir: Path, sentences: list[list[str]], base_vectors: np.ndarray, 
 
 def serve_and_measure(data_dir: Path, model_cache: Path, rounds: int) -> dict[str, Any]:
     """In this (fresh) process: open the index as a server would; memory, latency, recall@10 of the dense index."""
-    embedder = Embedder.load(model_cache)
+    embedder = Embedder.for_questions(model_cache)
     questions = [c.turns[-1] for c in load_suite(SUITE)] + QUERIES
     query_vectors = embedder.embed(questions)
     before = peak_memory_mib()

@@ -29,3 +29,13 @@ def test_the_torch_backend_agrees_with_the_onnx_one(real_embedder: Embedder) -> 
     cosines = (torch_embedder.embed(SENTENCES) * real_embedder.embed(SENTENCES)).sum(axis=1)
     assert np.all(cosines > 0.97)
     assert [torch_embedder.count_tokens(s) for s in SENTENCES] == [real_embedder.count_tokens(s) for s in SENTENCES]
+
+
+def test_the_question_embedder_a_server_loads_gives_the_vectors_ingest_stored(real_embedder: Embedder) -> None:
+    questions = Embedder.for_questions(MODEL_CACHE)
+    assert questions.name == real_embedder.name
+    for sentence in SENTENCES:  # one thread, no spinning: the same int8 arithmetic, one question at a time
+        assert np.allclose(questions.embed([sentence]), real_embedder.embed([sentence]), atol=1e-5)
+    options = questions._encode.__self__.session.get_session_options()  # type: ignore[attr-defined]
+    assert options.intra_op_num_threads == 1
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"

@@ -141,7 +141,7 @@ def main() -> None:
                     outcome.passages, outcome.ingest_seconds = reply["chunks"], reply["seconds"]
                     outcome.tokens_mean, outcome.tokens_max = reply["tokens_mean"], reply["tokens_max"]
             print(f"{key}: {reply['chunks']} chunks in {reply['seconds']:.1f} s", flush=True)
-        index = PassageIndex.open(Path(scratch), embedder)
+        index = PassageIndex.open(Path(scratch), Embedder.for_questions(args.model_cache))  # as a server does
         generation = index.generation
 
         def hustings_search(query: str, k: int) -> tuple[list[tuple[str, str]], float]:

@@ -92,7 +92,8 @@ def main() -> None:
         started = time.perf_counter()
         faiss_index = faiss.read_index(request["faiss"])
         faiss_index.reset()  # the trained cells stay; the vectors are the framework's to add
-        faiss.extract_index_ivf(faiss_index).nprobe = int(request["nprobe"])
+        if request.get("nprobe"):
+            faiss.extract_index_ivf(faiss_index).nprobe = int(request["nprobe"])
         storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss_index))
         index = VectorStoreIndex([], storage_context=storage, embed_model=embed_model)
         batch: list[Any] = []

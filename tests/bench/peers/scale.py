@@ -60,7 +60,7 @@ def measure(data_dir: Path, models: Models, embedder: Embedder, rounds: int) -> 
     """Load the peer from the kept build in `data_dir`, then time both systems on the coverage questions."""
     index = PassageIndex.open(data_dir, embedder)
     folder = index.generation.folder
-    ivf = faiss.extract_index_ivf(index.generation.dense.index)
+    nprobe = getattr(faiss.try_extract_index_ivf(index.generation.dense.index), "nprobe", None)  # None: exact
     peer = Peer(PEER.key, PROCESSES[PEER.process or ""], models)
     with tempfile.TemporaryDirectory(dir=data_dir) as scratch:
         passages = Path(scratch) / "passages.jsonl"
@@ -68,7 +68,7 @@ def measure(data_dir: Path, models: Models, embedder: Embedder, rounds: int) -> 
         export_passages(index, passages)
         print(f"{len(index)}: passages written for the peer in {time.perf_counter() - started:.0f} s", flush=True)
         loaded = peer.call("load", passages=str(passages), vectors=str(folder / VECTORS_FILE),
-                           faiss=str(folder / DENSE_FILE), nprobe=ivf.nprobe)
+                           faiss=str(folder / DENSE_FILE), nprobe=nprobe)
     print(f"{len(index)}: {PEER.name} loaded {loaded['chunks']} chunks in {loaded['seconds']:.0f} s", flush=True)
     queries = [c.turns[-1] for c in load_suite(SUITE) if c.cite]
     shared: list[int] = []
@@ -114,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     config = _quantization_config()
     models = Models(_package_model_path(), export_model(args.model_cache, config), _onnx_file(config))
-    embedder = Embedder.load(args.model_cache)
+    embedder = Embedder.for_questions(args.model_cache)  # as a server embeds questions
     rows, latency, notes = [], {}, []
     for size in args.sizes:
         data_dir = args.kept / f"scale-{size}"
