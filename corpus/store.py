@@ -36,6 +36,11 @@ class StoreOutOfDate(StoreError):
 
 
 KEY_WINDOW = 50_000  # passage keys read per query when every passage is read in key order
+# DuckDB's buffer pool may otherwise grow to 80% of the machine's memory, keeping pages a process has read or
+# written: the 10M scale bench's store write passed 7 GiB uncapped; 3M passages of filler text took 1.9 GiB,
+# 0.76 under a 1 GB cap. Beyond the cap DuckDB evicts pages and spills sorts to disk; ten million rows with
+# both passage indexes (key, id) fit in 0.4 GiB.
+MEMORY_LIMIT = "2GB"
 
 # What a citation shows of its article: title, date, outlet and URL.
 CitationFields = tuple[str, date | None, str | None, str | None]
@@ -137,7 +142,7 @@ class Store:
     @classmethod
     def _connect(cls, path: Path, read_only: bool, writer: Writer | None = None) -> Store:
         try:
-            connection = duckdb.connect(str(path), read_only=read_only)
+            connection = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
                 raise StoreBusy(

@@ -101,6 +101,8 @@ def build_store(data_dir: Path, sentences: list[list[str]], base_vectors: np.nda
     articles: list[Article] = []
     passages: list[Passage] = []
     with Store.open(data_dir, read_only=not write) as store:
+        if write:  # an ingest commits once; this commits every BATCH, and a checkpoint each time rewrites the
+            store.connection.execute("SET checkpoint_threshold = '4GB'")  # indexes: 400k passages 46 s -> 30 s
 
         def flush() -> None:
             if write:

@@ -42,3 +42,11 @@ def test_every_passage_streams_in_key_order_across_windows_and_the_gaps_deletion
         assert store.passage_keys()[0].tolist() == [key for key, _ in in_order]
     with Store.open(tmp_path / "empty") as empty:
         assert list(empty.stream_passages_in_key_order()) == [] and list(empty.stream_passage_keys()) == []
+
+
+def test_every_connection_caps_duckdb_s_memory_well_below_the_machine_s(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    for read_only in (False, True):
+        with Store.open(tmp_path, read_only=read_only) as store:
+            limit = store.connection.execute("SELECT current_setting('memory_limit')").fetchone()
+            assert limit is not None and limit[0] == "1.8 GiB"  # DuckDB's words for MEMORY_LIMIT, 2 GB
