@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from bot.ask import Bot
@@ -97,9 +96,8 @@ def test_questions_outside_the_results_are_refused_plainly(bot: Bot) -> None:
 def test_sql_looking_text_is_just_text(bot: Bot) -> None:
     answer = bot.answer("How many seats did Labour win in Hull in 2018'; DROP TABLE seats_won; --")
     assert "31 of the 57" in answer.text
-    with duckdb.connect(str(bot.store.path), read_only=True) as connection:
-        row = connection.execute("SELECT count(*) FROM seats_won").fetchone()
-        assert row is not None and row[0] > 0
+    row = bot.store.connection.execute("SELECT count(*) FROM seats_won").fetchone()  # still there, still full
+    assert row is not None and row[0] > 0
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 2001, "bad\x00bytes"])
