@@ -37,9 +37,9 @@ class StoreOutOfDate(StoreError):
 
 KEY_WINDOW = 50_000  # passage keys read per query when every passage is read in key order
 # DuckDB's buffer pool may otherwise grow to 80% of the machine's memory, keeping pages a process has read or
-# written: the 10M scale bench's store write passed 7 GiB uncapped; 3M passages of filler text took 1.9 GiB,
-# 0.76 under a 1 GB cap. Beyond the cap DuckDB evicts pages and spills sorts to disk; ten million rows with
-# both passage indexes (key, id) fit in 0.4 GiB.
+# written: the 10M scale bench's store write held 8.5 GiB 40% of the way in; capped, the whole write peaked at
+# 2.6 GiB. Beyond the cap DuckDB evicts pages and spills sorts to disk; ten million rows with both passage
+# indexes (key, id) fit in 0.4 GiB.
 MEMORY_LIMIT = "2GB"
 
 # What a citation shows of its article: title, date, outlet and URL.
