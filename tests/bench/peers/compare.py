@@ -29,7 +29,7 @@ from bot.evaluate import Case, load_suite
 from corpus.readers import read_articles
 from corpus.records import Article
 from index.build import ingest
-from index.embed import Embedder, _onnx_file, _package_model_path, _quantization_config, export_model
+from index.embed import Embedder
 from index.hybrid import MIN_CANDIDATES, PassageIndex
 from tests.bench.ingest import bbc_paths
 from tests.bench.passages import SUITE, is_gold
@@ -109,8 +109,7 @@ def main() -> None:
     payload = [{"id": a.id, "text": a.text} for a in articles]
     cases = [c for c in load_suite(SUITE) if c.cite]
     queries = [c.turns[-1] for c in cases]
-    config = _quantization_config()  # the same int8 export for hustings and the int8 peers
-    models = Models(_package_model_path(), export_model(args.model_cache, config), _onnx_file(config))
+    models = Models.exported(args.model_cache)
     print(f"corpus {args.corpus}: {len(articles)} articles; {len(cases)} coverage cases; fp32 model {models.fp32}; "
           f"int8 model {models.int8 / models.onnx_file}", flush=True)
 

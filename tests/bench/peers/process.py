@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from index.embed import _onnx_file, _package_model_path, _quantization_config, export_model
 from tests.bench.peers.systems import PeerSetup
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,6 +32,13 @@ class Models:
     fp32: Path
     int8: Path
     onnx_file: str
+
+    @classmethod
+    def exported(cls, model_cache: Path) -> Models:
+        """The packaged model and hustings' int8 export for this CPU (exported into `model_cache` if missing): the
+        same int8 model for hustings and the int8 peers."""
+        config = _quantization_config()
+        return cls(_package_model_path(), export_model(model_cache, config), _onnx_file(config))
 
     def flags(self, embedder: str) -> list[str]:
         """A peer's model flags for its embedder ("torch" or "int8")."""

@@ -34,7 +34,7 @@ import faiss
 
 from bot.evaluate import load_suite
 from index.dense import FILE_NAME as DENSE_FILE
-from index.embed import Embedder, _onnx_file, _package_model_path, _quantization_config, export_model
+from index.embed import Embedder
 from index.generation import VECTORS_FILE
 from index.hybrid import PassageIndex
 from tests.bench.passages import SUITE
@@ -112,8 +112,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    config = _quantization_config()
-    models = Models(_package_model_path(), export_model(args.model_cache, config), _onnx_file(config))
+    models = Models.exported(args.model_cache)
     embedder = Embedder.for_questions(args.model_cache)  # as a server embeds questions
     rows, latency, notes = [], {}, []
     for size in args.sizes:
